@@ -1,0 +1,86 @@
+-- Vault bridge: get_edge_secret / get_edge_secrets.
+begin;
+select plan(16);
+
+-- Secrets with values nobody can guess, put in the documented way.
+do $$
+begin
+  perform vault.create_secret('tavus-' || gen_random_uuid(), 'TAVUS_API_KEY', 'Tavus API key');
+  perform vault.create_secret('not-for-edge-' || gen_random_uuid(), 'DATABASE_ADMIN_PASSWORD', 'not on the allow-list');
+end;
+$$;
+select decrypted_secret as tavus_key from vault.decrypted_secrets where name = 'TAVUS_API_KEY' \gset
+-- Keep the expected value where the API roles can read it (the test's own temp table).
+create temp table expected (name text primary key, value text) on commit drop;
+insert into expected values ('TAVUS_API_KEY', :'tavus_key');
+grant select on expected to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- anon and authenticated are refused.
+-- ---------------------------------------------------------------------------
+set local role anon;
+select throws_ok($$ select public.get_edge_secret('TAVUS_API_KEY') $$, '42501',
+                 'permission denied for function get_edge_secret', 'anon cannot call get_edge_secret()');
+select throws_ok($$ select public.get_edge_secrets(array['TAVUS_API_KEY']) $$, '42501',
+                 'permission denied for function get_edge_secrets', 'anon cannot call get_edge_secrets()');
+reset role;
+
+set local role authenticated;
+set local request.jwt.claims = '{"sub":"00000000-0000-4000-8000-0000000000d1","role":"authenticated"}';
+select throws_ok($$ select public.get_edge_secret('TAVUS_API_KEY') $$, '42501',
+                 'permission denied for function get_edge_secret', 'authenticated cannot call get_edge_secret()');
+select throws_ok($$ select public.get_edge_secrets(array['TAVUS_API_KEY']) $$, '42501',
+                 'permission denied for function get_edge_secrets', 'authenticated cannot call get_edge_secrets()');
+reset role;
+
+-- ---------------------------------------------------------------------------
+-- service_role reads allow-listed secrets.
+-- ---------------------------------------------------------------------------
+set local role service_role;
+set local request.jwt.claims = '{"role":"service_role"}';
+
+select is(public.get_edge_secret('TAVUS_API_KEY'), (select value from expected where name = 'TAVUS_API_KEY'),
+          'service_role gets an allow-listed secret');
+select is(public.get_edge_secret('LIVEKIT_API_SECRET'), null, 'an allow-listed secret missing from Vault is null');
+select is(public.get_edge_secrets(array['TAVUS_API_KEY', 'LIVEKIT_API_SECRET']),
+          (select jsonb_object_agg(name, value) from expected),
+          'get_edge_secrets returns the existing secrets by name and leaves out missing ones');
+select is(public.get_edge_secrets('{}'::text[]), '{}'::jsonb, 'get_edge_secrets of no names is an empty object');
+
+select throws_ok(v.call, 'P0001', 'ERR_VAULT_NAME_NOT_ALLOWED', v.what)
+  from (values
+    ($$ select public.get_edge_secret('DATABASE_ADMIN_PASSWORD') $$, 'a secret outside the allow-list is refused even though it is in Vault'),
+    ($$ select public.get_edge_secret('tavus_api_key') $$, 'names are case-sensitive'),
+    ($$ select public.get_edge_secret(null) $$, 'a null name is refused'),
+    ($$ select public.get_edge_secrets(array['TAVUS_API_KEY', 'DATABASE_ADMIN_PASSWORD']) $$,
+     'get_edge_secrets refuses the whole request when one name is outside the allow-list')
+  ) as v(call, what);
+
+select throws_ok($$ select * from vault.decrypted_secrets $$, '42501', null::text,
+                 'service_role cannot read the vault directly (only through the bridge)');
+reset role;
+
+-- Every allow-listed name works, and the bridge follows rotation.
+do $$
+begin
+  perform vault.create_secret('value-of-' || n, n, 'test')
+     from unnest(array['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'TAVUS_CALLBACK_SECRET',
+                       'SUPABASE_AUTH_JWT_SECRET']) as n;
+  perform vault.update_secret(id, 'rotated-' || gen_random_uuid()) from vault.secrets where name = 'TAVUS_API_KEY';
+end;
+$$;
+update expected set value = (select decrypted_secret from vault.decrypted_secrets where name = 'TAVUS_API_KEY');
+set local role service_role;
+
+select is(public.get_edge_secret('TAVUS_API_KEY'), (select value from expected where name = 'TAVUS_API_KEY'),
+          'after vault.update_secret the new value is returned');
+select is((select array_agg(k order by k) from jsonb_object_keys(public.get_edge_secrets(array[
+            'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'TAVUS_API_KEY', 'TAVUS_CALLBACK_SECRET',
+            'SUPABASE_AUTH_JWT_SECRET'])) as k),
+          array['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'SUPABASE_AUTH_JWT_SECRET',
+                'TAVUS_API_KEY', 'TAVUS_CALLBACK_SECRET'],
+          'all six allow-listed names can be read');
+select is(public.get_edge_secret('LIVEKIT_WS_URL'), 'value-of-LIVEKIT_WS_URL', 'each name maps to its own secret');
+
+select * from finish();
+rollback;
