@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the wasm core and the JS module that embeds it (js/gen/), then prints sizes.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+log "building the wasm core (release, size-tuned)"
+cargo build --quiet --release --target wasm32-unknown-unknown --lib
+raw_in="target/wasm32-unknown-unknown/release/livekit_tavus_edge.wasm"
+
+gen="$ROOT/js/gen"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+wasm-bindgen --target web --omit-default-module-path --no-typescript-docs 2>/dev/null \
+  --out-dir "$tmp" --out-name livekit_tavus_edge "$raw_in" ||
+  wasm-bindgen --target web --omit-default-module-path --out-dir "$tmp" --out-name livekit_tavus_edge "$raw_in"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --strip-debug --strip-producers \
+  -o "$tmp/livekit_tavus_edge_bg.opt.wasm" "$tmp/livekit_tavus_edge_bg.wasm"
+
+mkdir -p "$gen"
+{
+  echo '// @ts-self-types="./livekit_tavus_edge.d.ts"'
+  echo '// deno-lint-ignore-file'
+  echo '// deno-fmt-ignore-file'
+  cat "$tmp/livekit_tavus_edge.js"
+} >"$gen/livekit_tavus_edge.js"
+cp "$tmp/livekit_tavus_edge.d.ts" "$gen/livekit_tavus_edge.d.ts"
+cp "$tmp/livekit_tavus_edge_bg.opt.wasm" "$gen/livekit_tavus_edge.wasm"
+node scripts/embed-wasm.mjs "$gen/livekit_tavus_edge.wasm" "$gen"
+
+raw=$(wc -c <"$gen/livekit_tavus_edge.wasm")
+gz=$(gzip -9 -c "$gen/livekit_tavus_edge.wasm" | wc -c)
+printf 'wasm size: %s bytes raw, %s bytes gzip\n' "$raw" "$gz"
+
+# Vendor the package inside supabase/functions/_shared so `supabase functions deploy`
+# bundles it with plain relative imports (imports from outside supabase/ break deploys).
+vendor="$ROOT/supabase/functions/_shared/vendor/livekit-tavus-edge"
+rm -rf "$vendor"
+mkdir -p "$vendor/src" "$vendor/gen"
+cp "$ROOT"/js/src/*.ts "$vendor/src/"
+cp "$gen"/livekit_tavus_edge.js "$gen"/livekit_tavus_edge.d.ts "$gen"/wasm_bytes.js "$gen"/wasm_bytes.d.ts "$vendor/gen/"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test suite, after setting up whatever is missing. Exits non-zero if any step fails.
+# Suites without a cargo-style summary print a plain `N passed, N failed` line.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+bash scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
+
+failed_steps=()
+step() {
+  local name="$1"
+  shift
+  log "$name"
+  if ! "$@"; then
+    failed_steps+=("$name")
+    printf '\033[31mFAILED:\033[0m %s\n' "$name" >&2
+  fi
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy" cargo clippy --quiet --all-targets -- -D warnings
+step "cargo test" cargo test --quiet
+step "wasm build" bash scripts/build.sh
+step "deno fmt --check" deno fmt --check --quiet
+step "deno lint" deno lint --quiet
+step "deno check" bash -c 'deno check --quiet $(git ls-files --cached --others --exclude-standard "*.ts" | grep -v "^supabase/functions/_shared/vendor/")'
+step "deno test" bash scripts/test-deno.sh
+
+if [ "${#failed_steps[@]}" -ne 0 ]; then
+  printf '\n\033[31m%d step(s) failed:\033[0m %s\n' "${#failed_steps[@]}" "${failed_steps[*]}" >&2
+  exit 1
+fi
+printf '\nall steps passed\n'

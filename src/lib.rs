@@ -1,0 +1,18 @@
+//! LiveKit access tokens and Tavus avatar configuration checks for the edge.
+//!
+//! A pure core: no I/O and no clock (the time is always an argument). The only
+//! code that talks to JavaScript is the `wasm` module, compiled for `wasm32`.
+
+#![deny(missing_docs)]
+
+pub mod claims;
+pub mod config;
+pub mod error;
+pub mod jws;
+pub mod token;
+pub mod verify;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, Result};
