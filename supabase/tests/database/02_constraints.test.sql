@@ -7,44 +7,32 @@ insert into auth.users (id, email) values
   ('00000000-0000-4000-8000-00000000c001', 'constraints-a@example.test'),
   ('00000000-0000-4000-8000-00000000c002', 'constraints-b@example.test');
 
--- An insert statement for a valid row, with some columns overridden.
-create function pg_temp.insert_config(p_overrides jsonb) returns text
+-- An insert statement for a valid row of the table, with some columns overridden.
+create function pg_temp.insert_row(p_table text, p_overrides jsonb) returns text
 language sql as $$
   select format(
-    'insert into public.avatar_configs select * from jsonb_populate_record(null::public.avatar_configs, %L::jsonb)',
-    jsonb_build_object(
-      'scenario_id', 'constraint-test', 'display_name', 'Constraint test', 'replica_id', 'r0a1b2c3',
-      'persona_id', 'p0a1b2c3', 'language', 'english', 'prompt', 'Be brief.', 'greeting', 'Hello',
-      'max_call_duration_seconds', 600, 'agent_name', 'tutor-agent', 'enabled', true,
-      'created_at', now(), 'updated_at', now()
-    ) || p_overrides
+    'insert into public.%1$I select * from jsonb_populate_record(null::public.%1$I, %2$L::jsonb)',
+    p_table,
+    case p_table
+      when 'avatar_configs' then jsonb_build_object(
+        'scenario_id', 'constraint-test', 'display_name', 'Constraint test', 'replica_id', 'r0a1b2c3',
+        'persona_id', 'p0a1b2c3', 'language', 'english', 'prompt', 'Be brief.', 'greeting', 'Hello',
+        'max_call_duration_seconds', 600, 'agent_name', 'tutor-agent', 'enabled', true)
+      when 'avatar_sessions' then jsonb_build_object(
+        'id', gen_random_uuid(), 'user_id', '00000000-0000-4000-8000-00000000c001',
+        'scenario_id', 'session-fixture', 'room_name', 'room-' || gen_random_uuid(), 'mode', 'direct',
+        'status', 'starting', 'expires_at', now() + interval '30 minutes')
+    end || jsonb_build_object('created_at', now(), 'updated_at', now()) || p_overrides
   );
-$$;
-
-create function pg_temp.insert_session(p_overrides jsonb) returns text
-language sql as $$
-  select format(
-    'insert into public.avatar_sessions select * from jsonb_populate_record(null::public.avatar_sessions, %L::jsonb)',
-    jsonb_build_object(
-      'id', gen_random_uuid(), 'user_id', '00000000-0000-4000-8000-00000000c001',
-      'scenario_id', 'session-fixture', 'room_name', 'room-' || gen_random_uuid(), 'mode', 'direct',
-      'status', 'starting', 'created_at', now(), 'updated_at', now(), 'expires_at', now() + interval '30 minutes'
-    ) || p_overrides
-  );
-$$;
-
-create function pg_temp.check_violation(p_table text, p_constraint text) returns text
-language sql as $$
-  select format('new row for relation "%s" violates check constraint "%s"', p_table, p_constraint);
 $$;
 
 -- Valid rows (so each rejection below is caused by its one override).
-select lives_ok(pg_temp.insert_config('{"scenario_id": "session-fixture"}'), 'a valid config is accepted');
-select lives_ok(pg_temp.insert_config(jsonb_build_object(
+select lives_ok(pg_temp.insert_row('avatar_configs', '{"scenario_id": "session-fixture"}'), 'a valid config is accepted');
+select lives_ok(pg_temp.insert_row('avatar_configs', jsonb_build_object(
          'scenario_id', repeat('a', 64), 'display_name', repeat('d', 100), 'prompt', repeat('p', 10000),
          'greeting', repeat('g', 1000), 'max_call_duration_seconds', 3600, 'agent_name', repeat('A', 128))),
        'a config at every upper bound is accepted');
-select lives_ok(pg_temp.insert_config(jsonb_build_object(
+select lives_ok(pg_temp.insert_row('avatar_configs', jsonb_build_object(
          'scenario_id', 'lower-bounds', 'display_name', 'd', 'prompt', 'p', 'persona_id', null, 'greeting', null,
          'agent_name', null, 'max_call_duration_seconds', 60, 'replica_id', 'r00')),
        'a config at every lower bound, with the optional columns null, is accepted');
@@ -57,51 +45,50 @@ select lives_ok(
          'spanish', 'swedish', 'tamil', 'turkish', 'ukrainian', 'vietnamese', 'multilingual']) as l $$,
   'every Tavus language name is accepted');
 
-select throws_ok(pg_temp.insert_config(v.overrides), '23514', pg_temp.check_violation('avatar_configs', v.constraint_name),
-                 format('avatar_configs rejects %s', v.what))
+-- Check constraints (table, override, constraint that must reject it).
+select throws_ok(pg_temp.insert_row(v.tbl, v.overrides), '23514',
+                 format('new row for relation "%s" violates check constraint "%s"', v.tbl, v.constraint_name),
+                 format('%s rejects %s', v.tbl, v.what))
   from (values
-    ('{"scenario_id": "Not_A_Slug"}'::jsonb, 'avatar_configs_scenario_id_format', 'a scenario_id that is not a slug'),
-    ('{"scenario_id": "trailing-"}', 'avatar_configs_scenario_id_format', 'a scenario_id ending in a dash'),
-    (jsonb_build_object('scenario_id', repeat('a', 65)), 'avatar_configs_scenario_id_format', 'a scenario_id over 64 characters'),
-    ('{"display_name": ""}', 'avatar_configs_display_name_length', 'an empty display_name'),
-    (jsonb_build_object('display_name', repeat('d', 101)), 'avatar_configs_display_name_length', 'a display_name over 100 characters'),
-    ('{"replica_id": "x0a1b2c3"}', 'avatar_configs_replica_id_format', 'a replica_id not starting with r'),
-    ('{"replica_id": "r0"}', 'avatar_configs_replica_id_format', 'a replica_id that is too short'),
-    ('{"persona_id": "P0A1B2C3"}', 'avatar_configs_persona_id_format', 'a persona_id in upper case'),
-    ('{"language": "klingon"}', 'avatar_configs_language_supported', 'a language Tavus does not know'),
-    ('{"language": "English"}', 'avatar_configs_language_supported', 'a capitalised language name'),
-    ('{"prompt": ""}', 'avatar_configs_prompt_length', 'an empty prompt'),
-    (jsonb_build_object('prompt', repeat('p', 10001)), 'avatar_configs_prompt_length', 'a prompt over 10000 characters'),
-    (jsonb_build_object('greeting', repeat('g', 1001)), 'avatar_configs_greeting_length', 'a greeting over 1000 characters'),
-    ('{"max_call_duration_seconds": 59}', 'avatar_configs_max_call_duration_range', 'a max call duration under 60 s'),
-    ('{"max_call_duration_seconds": 3601}', 'avatar_configs_max_call_duration_range', 'a max call duration over 3600 s'),
-    ('{"agent_name": "tutor agent"}', 'avatar_configs_agent_name_format', 'an agent_name with a space'),
-    (jsonb_build_object('agent_name', repeat('A', 129)), 'avatar_configs_agent_name_format', 'an agent_name over 128 characters')
-  ) as v(overrides, constraint_name, what);
+    ('avatar_configs', '{"scenario_id": "Not_A_Slug"}'::jsonb, 'avatar_configs_scenario_id_format', 'a scenario_id that is not a slug'),
+    ('avatar_configs', '{"scenario_id": "trailing-"}', 'avatar_configs_scenario_id_format', 'a scenario_id ending in a dash'),
+    ('avatar_configs', jsonb_build_object('scenario_id', repeat('a', 65)), 'avatar_configs_scenario_id_format', 'a scenario_id over 64 characters'),
+    ('avatar_configs', '{"display_name": ""}', 'avatar_configs_display_name_length', 'an empty display_name'),
+    ('avatar_configs', jsonb_build_object('display_name', repeat('d', 101)), 'avatar_configs_display_name_length', 'a display_name over 100 characters'),
+    ('avatar_configs', '{"replica_id": "x0a1b2c3"}', 'avatar_configs_replica_id_format', 'a replica_id not starting with r'),
+    ('avatar_configs', '{"replica_id": "r0"}', 'avatar_configs_replica_id_format', 'a replica_id that is too short'),
+    ('avatar_configs', '{"persona_id": "P0A1B2C3"}', 'avatar_configs_persona_id_format', 'a persona_id in upper case'),
+    ('avatar_configs', '{"language": "klingon"}', 'avatar_configs_language_supported', 'a language Tavus does not know'),
+    ('avatar_configs', '{"language": "English"}', 'avatar_configs_language_supported', 'a capitalised language name'),
+    ('avatar_configs', '{"prompt": ""}', 'avatar_configs_prompt_length', 'an empty prompt'),
+    ('avatar_configs', jsonb_build_object('prompt', repeat('p', 10001)), 'avatar_configs_prompt_length', 'a prompt over 10000 characters'),
+    ('avatar_configs', jsonb_build_object('greeting', repeat('g', 1001)), 'avatar_configs_greeting_length', 'a greeting over 1000 characters'),
+    ('avatar_configs', '{"max_call_duration_seconds": 59}', 'avatar_configs_max_call_duration_range', 'a max call duration under 60 s'),
+    ('avatar_configs', '{"max_call_duration_seconds": 3601}', 'avatar_configs_max_call_duration_range', 'a max call duration over 3600 s'),
+    ('avatar_configs', '{"agent_name": "tutor agent"}', 'avatar_configs_agent_name_format', 'an agent_name with a space'),
+    ('avatar_configs', jsonb_build_object('agent_name', repeat('A', 129)), 'avatar_configs_agent_name_format', 'an agent_name over 128 characters'),
+    ('avatar_sessions', '{"mode": "video"}', 'avatar_sessions_mode_valid', 'an unknown mode'),
+    ('avatar_sessions', '{"conversation_id": "x0a1b2c3"}', 'avatar_sessions_conversation_id_format', 'a malformed conversation_id'),
+    ('avatar_sessions', '{"status": "paused"}', 'avatar_sessions_status_valid', 'an unknown status'),
+    ('avatar_sessions', jsonb_build_object('end_reason', repeat('e', 201)), 'avatar_sessions_end_reason_length', 'an end_reason over 200 characters'),
+    ('avatar_sessions', '{"status": "ended"}', 'avatar_sessions_ended_at_matches_status', 'an ended session without ended_at'),
+    ('avatar_sessions', '{"status": "failed"}', 'avatar_sessions_ended_at_matches_status', 'a failed session without ended_at'),
+    ('avatar_sessions', '{"status": "live", "ended_at": "2026-01-01T00:00:00Z"}', 'avatar_sessions_ended_at_matches_status', 'an open session with ended_at')
+  ) as v(tbl, overrides, constraint_name, what);
 
-select throws_ok(pg_temp.insert_config('{"prompt": null}'), '23502',
+select throws_ok(pg_temp.insert_row('avatar_configs', '{"prompt": null}'), '23502',
                  'null value in column "prompt" of relation "avatar_configs" violates not-null constraint',
                  'avatar_configs rejects a null prompt');
 
 -- avatar_sessions
-select lives_ok(pg_temp.insert_session('{"room_name": "room-valid", "conversation_id": "c0a1b2c3", "status": "live"}'),
+select lives_ok(pg_temp.insert_row('avatar_sessions', '{"room_name": "room-valid", "conversation_id": "c0a1b2c3", "status": "live"}'),
                 'a valid session is accepted');
-select lives_ok(pg_temp.insert_session('{"status": "ended", "ended_at": "2026-01-01T00:00:00Z", "end_reason": "user_left"}'),
+select lives_ok(pg_temp.insert_row('avatar_sessions', '{"status": "ended", "ended_at": "2026-01-01T00:00:00Z", "end_reason": "user_left"}'),
                 'an ended session of the same user and scenario is accepted next to the open one');
 
-select throws_ok(pg_temp.insert_session(v.overrides), '23514', pg_temp.check_violation('avatar_sessions', v.constraint_name),
+-- Not-null, foreign key and unique constraints.
+select throws_ok(pg_temp.insert_row('avatar_sessions', v.overrides), v.errcode, v.message,
                  format('avatar_sessions rejects %s', v.what))
-  from (values
-    ('{"mode": "video"}'::jsonb, 'avatar_sessions_mode_valid', 'an unknown mode'),
-    ('{"conversation_id": "x0a1b2c3"}', 'avatar_sessions_conversation_id_format', 'a malformed conversation_id'),
-    ('{"status": "paused"}', 'avatar_sessions_status_valid', 'an unknown status'),
-    (jsonb_build_object('end_reason', repeat('e', 201)), 'avatar_sessions_end_reason_length', 'an end_reason over 200 characters'),
-    ('{"status": "ended"}', 'avatar_sessions_ended_at_matches_status', 'an ended session without ended_at'),
-    ('{"status": "failed"}', 'avatar_sessions_ended_at_matches_status', 'a failed session without ended_at'),
-    ('{"status": "live", "ended_at": "2026-01-01T00:00:00Z"}', 'avatar_sessions_ended_at_matches_status', 'an open session with ended_at')
-  ) as v(overrides, constraint_name, what);
-
-select throws_ok(pg_temp.insert_session(v.overrides), v.errcode, v.message, format('avatar_sessions rejects %s', v.what))
   from (values
     ('{"user_id": "00000000-0000-4000-8000-00000000c0ff"}'::jsonb, '23503',
      'insert or update on table "avatar_sessions" violates foreign key constraint "avatar_sessions_user_id_fkey"',

@@ -18,19 +18,20 @@ grant select on expected to anon, authenticated, service_role;
 -- ---------------------------------------------------------------------------
 -- anon and authenticated are refused.
 -- ---------------------------------------------------------------------------
+create temp table bridge_calls on commit drop as
+  select * from (values ('get_edge_secret', $$ select public.get_edge_secret('TAVUS_API_KEY') $$),
+                        ('get_edge_secrets', $$ select public.get_edge_secrets(array['TAVUS_API_KEY']) $$)) as v(fn, call);
+grant select on bridge_calls to anon, authenticated;
+
 set local role anon;
-select throws_ok($$ select public.get_edge_secret('TAVUS_API_KEY') $$, '42501',
-                 'permission denied for function get_edge_secret', 'anon cannot call get_edge_secret()');
-select throws_ok($$ select public.get_edge_secrets(array['TAVUS_API_KEY']) $$, '42501',
-                 'permission denied for function get_edge_secrets', 'anon cannot call get_edge_secrets()');
+select throws_ok(call, '42501', format('permission denied for function %s', fn), format('anon cannot call %s()', fn))
+  from bridge_calls;
 reset role;
 
 set local role authenticated;
 set local request.jwt.claims = '{"sub":"00000000-0000-4000-8000-0000000000d1","role":"authenticated"}';
-select throws_ok($$ select public.get_edge_secret('TAVUS_API_KEY') $$, '42501',
-                 'permission denied for function get_edge_secret', 'authenticated cannot call get_edge_secret()');
-select throws_ok($$ select public.get_edge_secrets(array['TAVUS_API_KEY']) $$, '42501',
-                 'permission denied for function get_edge_secrets', 'authenticated cannot call get_edge_secrets()');
+select throws_ok(call, '42501', format('permission denied for function %s', fn), format('authenticated cannot call %s()', fn))
+  from bridge_calls;
 reset role;
 
 -- ---------------------------------------------------------------------------

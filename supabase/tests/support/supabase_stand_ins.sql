@@ -62,15 +62,13 @@ as $$
   )::jsonb;
 $$;
 
+-- Like Supabase's: the single-claim setting first (older PostgREST), then the claims object.
 create or replace function auth.uid()
 returns uuid
 language sql
 stable
 as $$
-  select coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'
-  )::uuid;
+  select coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''), auth.jwt() ->> 'sub')::uuid;
 $$;
 
 create or replace function auth.role()
@@ -78,10 +76,7 @@ returns text
 language sql
 stable
 as $$
-  select coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'
-  )::text;
+  select coalesce(nullif(current_setting('request.jwt.claim.role', true), ''), auth.jwt() ->> 'role');
 $$;
 
 -- ---------------------------------------------------------------------------
