@@ -34,6 +34,21 @@ raw=$(wc -c <"$gen/livekit_tavus_edge.wasm")
 gz=$(gzip -9 -c "$gen/livekit_tavus_edge.wasm" | wc -c)
 printf 'wasm size: %s bytes raw, %s bytes gzip\n' "$raw" "$gz"
 
+# The npm package (root js/): tsc compiles js/src to js/dist/src; the glue and the
+# embedded bytes go to js/dist/gen, where dist/src/core.js imports them.
+log "building the npm package (js/dist)"
+rm -rf "$ROOT/js/dist"
+tsc -p "$ROOT/js/tsconfig.json"
+# tsc rewrites `./x.ts` imports to `./x.js` in .js output but not in declarations.
+sed -i -E "s#([\"'])(\.\.?/[^\"']*)\.ts([\"'])#\1\2.js\3#g" "$ROOT"/js/dist/src/*.d.ts
+mkdir -p "$ROOT/js/dist/gen"
+cp "$gen"/livekit_tavus_edge.js "$gen"/livekit_tavus_edge.d.ts "$gen"/wasm_bytes.js "$gen"/wasm_bytes.d.ts \
+  "$ROOT/js/dist/gen/"
+tarball=$(cd "$ROOT/js" && npm pack --dry-run --json --loglevel=error |
+  node -e 'const [p] = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(p.size, p.unpackedSize, p.entryCount)')
+read -r tgz unpacked entries <<<"$tarball"
+printf 'npm package: %s bytes packed (.tgz), %s bytes unpacked, %s files\n' "$tgz" "$unpacked" "$entries"
+
 # Vendor the package inside supabase/functions/_shared so `supabase functions deploy`
 # bundles it with plain relative imports (imports from outside supabase/ break deploys).
 vendor="$ROOT/supabase/functions/_shared/vendor/livekit-tavus-edge"

@@ -84,3 +84,9 @@ pub fn validate_config(env: JsValue) -> Result<JsValue, JsValue> {
     let env: BTreeMap<String, String> = input(env, "environment")?;
     output(&crate::config::validate_env(&env))
 }
+
+/// HMAC-SHA256 of `message` under `key`: the cost floor of signing, for benchmarks.
+#[wasm_bindgen(js_name = hmacSha256)]
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    crate::jws::hmac_sha256(key, message).to_vec()
+}

@@ -19,3 +19,4 @@ export type { ErrorCode } from "./errors.ts";
 export type * from "./types.ts";
 export { createAccessToken, verifyAccessToken } from "./token.ts";
 export { validateConfig } from "./config.ts";
+export { hmacSha256 } from "./hmac.ts";
