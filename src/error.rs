@@ -36,6 +36,70 @@ pub enum Error {
     TokenUnknownKey,
     /// Options passed across the JavaScript boundary could not be read.
     InvalidInput(String),
+    /// A caller's Supabase JWT is not a compact JWT (why).
+    AuthMalformed(&'static str),
+    /// A caller's JWT names an algorithm or header we refuse.
+    AuthAlgorithm(String),
+    /// A caller's JWT signature does not verify.
+    AuthSignature,
+    /// No configured key can verify the caller's JWT (no secret for HS256, no JWKS key for its kid).
+    AuthUnknownKey(String),
+    /// The JWKS is not a JSON Web Key Set.
+    AuthJwks(String),
+    /// A caller's JWT has expired.
+    AuthExpired,
+    /// A caller's JWT is not valid yet (`nbf` or `iat` in the future).
+    AuthNotYetValid,
+    /// A caller's JWT lacks a claim or has one of the wrong type.
+    AuthClaims(String),
+    /// A caller's JWT is not for the `authenticated` audience.
+    AuthAudience,
+    /// A caller's JWT was issued by another project.
+    AuthIssuer,
+    /// The caller sent the project's anon key instead of a user's session token.
+    AuthAnonKey,
+    /// A caller's JWT has a role other than the one required.
+    AuthRole(String),
+    /// An anonymous sign-in where anonymous users are not allowed.
+    AuthAnonymousUser,
+    /// A scenario id is not a slug.
+    ScenarioId(String),
+    /// A scenario's display name is empty or too long.
+    ScenarioDisplayName(String),
+    /// A scenario's replica id is malformed.
+    ScenarioReplica(String),
+    /// A scenario's persona id is malformed.
+    ScenarioPersona(String),
+    /// A scenario's language is not a Tavus language name.
+    ScenarioLanguage(String),
+    /// A scenario's prompt is empty or too long.
+    ScenarioPrompt(String),
+    /// A scenario's greeting is too long.
+    ScenarioGreeting(String),
+    /// A scenario's max call duration is out of range.
+    ScenarioDuration(String),
+    /// A scenario's agent name is malformed.
+    ScenarioAgentName(String),
+    /// Tavus refused: the account's concurrent-conversation cap is reached.
+    TavusConcurrency,
+    /// Tavus refused the API key.
+    TavusUnauthorized,
+    /// Tavus does not know the scenario's replica (which scenario and replica).
+    TavusReplica(String),
+    /// Tavus does not know the scenario's persona (which scenario and persona).
+    TavusPersona(String),
+    /// Tavus rate-limited the call.
+    TavusRateLimited,
+    /// Tavus refused the request for another reason.
+    TavusRejected(String),
+    /// Tavus answered with a server error (status).
+    TavusUnavailable(u16),
+    /// Tavus answered 2xx with a body we cannot use.
+    TavusBadResponse(String),
+    /// Tavus does not know the conversation (or the id is malformed).
+    TavusNotFound,
+    /// A Tavus callback body is not a conversation event.
+    TavusBadCallback(String),
 }
 
 impl Error {
@@ -55,6 +119,38 @@ impl Error {
             Error::TokenTooLarge => "ERR_TOKEN_TOO_LARGE",
             Error::TokenUnknownKey => "ERR_TOKEN_UNKNOWN_KEY",
             Error::InvalidInput(_) => "ERR_INVALID_INPUT",
+            Error::AuthMalformed(_) => "ERR_AUTH_MALFORMED",
+            Error::AuthAlgorithm(_) => "ERR_AUTH_ALGORITHM",
+            Error::AuthSignature => "ERR_AUTH_SIGNATURE",
+            Error::AuthUnknownKey(_) => "ERR_AUTH_UNKNOWN_KEY",
+            Error::AuthJwks(_) => "ERR_AUTH_JWKS",
+            Error::AuthExpired => "ERR_AUTH_EXPIRED",
+            Error::AuthNotYetValid => "ERR_AUTH_NOT_YET_VALID",
+            Error::AuthClaims(_) => "ERR_AUTH_CLAIMS",
+            Error::AuthAudience => "ERR_AUTH_AUDIENCE",
+            Error::AuthIssuer => "ERR_AUTH_ISSUER",
+            Error::AuthAnonKey => "ERR_AUTH_ANON_KEY",
+            Error::AuthRole(_) => "ERR_AUTH_ROLE",
+            Error::AuthAnonymousUser => "ERR_AUTH_ANONYMOUS_USER",
+            Error::ScenarioId(_) => "ERR_SCENARIO_ID",
+            Error::ScenarioDisplayName(_) => "ERR_SCENARIO_DISPLAY_NAME",
+            Error::ScenarioReplica(_) => "ERR_SCENARIO_REPLICA",
+            Error::ScenarioPersona(_) => "ERR_SCENARIO_PERSONA",
+            Error::ScenarioLanguage(_) => "ERR_SCENARIO_LANGUAGE",
+            Error::ScenarioPrompt(_) => "ERR_SCENARIO_PROMPT",
+            Error::ScenarioGreeting(_) => "ERR_SCENARIO_GREETING",
+            Error::ScenarioDuration(_) => "ERR_SCENARIO_DURATION",
+            Error::ScenarioAgentName(_) => "ERR_SCENARIO_AGENT_NAME",
+            Error::TavusConcurrency => "ERR_TAVUS_CONCURRENCY",
+            Error::TavusUnauthorized => "ERR_TAVUS_UNAUTHORIZED",
+            Error::TavusReplica(_) => "ERR_TAVUS_REPLICA",
+            Error::TavusPersona(_) => "ERR_TAVUS_PERSONA",
+            Error::TavusRateLimited => "ERR_TAVUS_RATE_LIMITED",
+            Error::TavusRejected(_) => "ERR_TAVUS_REJECTED",
+            Error::TavusUnavailable(_) => "ERR_TAVUS_UNAVAILABLE",
+            Error::TavusBadResponse(_) => "ERR_TAVUS_BAD_RESPONSE",
+            Error::TavusNotFound => "ERR_TAVUS_NOT_FOUND",
+            Error::TavusBadCallback(_) => "ERR_TAVUS_BAD_CALLBACK",
         }
     }
 }
@@ -77,6 +173,45 @@ impl fmt::Display for Error {
             Error::TokenTooLarge => f.write_str("token is larger than the accepted maximum"),
             Error::TokenUnknownKey => f.write_str("token issuer names no known API key"),
             Error::InvalidInput(why) => write!(f, "invalid input: {why}"),
+            Error::AuthMalformed(why) => write!(f, "the Authorization token is not a JWT: {why}"),
+            Error::AuthAlgorithm(why) => write!(f, "the Authorization token is refused: {why}"),
+            Error::AuthSignature => f.write_str("the Authorization token's signature does not verify"),
+            Error::AuthUnknownKey(why) => write!(f, "the Authorization token cannot be verified: {why}"),
+            Error::AuthJwks(why) => write!(f, "the project's JWKS is unusable: {why}"),
+            Error::AuthExpired => f.write_str("the session has expired: refresh it and retry"),
+            Error::AuthNotYetValid => f.write_str("the Authorization token is not valid yet (check the clock)"),
+            Error::AuthClaims(why) => write!(f, "the Authorization token's claims are invalid: {why}"),
+            Error::AuthAudience => f.write_str("the Authorization token is not for the `authenticated` audience"),
+            Error::AuthIssuer => f.write_str("the Authorization token was issued by another project"),
+            Error::AuthAnonKey => f.write_str(
+                "the Authorization header carries the project's anon key, not a signed-in user's \
+                 session token: sign in and send the session's access_token",
+            ),
+            Error::AuthRole(why) => write!(f, "the Authorization token's role is refused: {why}"),
+            Error::AuthAnonymousUser => f.write_str(
+                "anonymous sign-ins may not start sessions here (ALLOW_ANONYMOUS_USERS is off)",
+            ),
+            Error::ScenarioId(why)
+            | Error::ScenarioDisplayName(why)
+            | Error::ScenarioReplica(why)
+            | Error::ScenarioPersona(why)
+            | Error::ScenarioLanguage(why)
+            | Error::ScenarioPrompt(why)
+            | Error::ScenarioGreeting(why)
+            | Error::ScenarioDuration(why)
+            | Error::ScenarioAgentName(why) => f.write_str(why),
+            Error::TavusConcurrency => f.write_str(
+                "the Tavus account has reached its maximum of concurrent conversations: retry later",
+            ),
+            Error::TavusUnauthorized => f.write_str("Tavus refused the API key: check TAVUS_API_KEY"),
+            Error::TavusReplica(why) | Error::TavusPersona(why) | Error::TavusRejected(why) => {
+                f.write_str(why)
+            }
+            Error::TavusRateLimited => f.write_str("Tavus rate-limited the request: retry later"),
+            Error::TavusUnavailable(status) => write!(f, "Tavus answered with HTTP {status}"),
+            Error::TavusBadResponse(why) => write!(f, "unexpected answer from Tavus: {why}"),
+            Error::TavusNotFound => f.write_str("Tavus does not know this conversation"),
+            Error::TavusBadCallback(why) => write!(f, "not a Tavus conversation event: {why}"),
         }
     }
 }

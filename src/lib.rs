@@ -5,10 +5,13 @@
 
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod claims;
 pub mod config;
 pub mod error;
 pub mod jws;
+pub mod scenario;
+pub mod tavus;
 pub mod token;
 pub mod verify;
 

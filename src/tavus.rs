@@ -1,0 +1,560 @@
+//! The Tavus API, without I/O: request bodies and paths, and the
+//! classification of its answers into stable error codes.
+//!
+//! The caller does the HTTP (`x-api-key` header, JSON body, a timeout) and
+//! hands the status and body text back here. Tavus error bodies carry the
+//! reason in `error` or in `message`; both are read. Upstream text is never
+//! copied into an error message: it could echo a token from the request.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::scenario::{is_tavus_id, validate_scenario, Scenario};
+
+/// Tavus' API base URL.
+pub const DEFAULT_TAVUS_API_URL: &str = "https://tavusapi.com";
+
+/// The header that carries the API key.
+pub const API_KEY_HEADER: &str = "x-api-key";
+
+/// Where the avatar joins: everything besides the scenario that a
+/// conversation in a LiveKit room needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ConversationOptions {
+    /// The LiveKit WebSocket URL the avatar connects to.
+    pub livekit_ws_url: String,
+    /// The avatar's own LiveKit token (kind `agent`, `lk.publish_on_behalf`).
+    pub livekit_room_token: String,
+    /// A name for the conversation in Tavus' dashboard.
+    pub conversation_name: Option<String>,
+    /// Where Tavus posts conversation events.
+    pub callback_url: Option<String>,
+    /// Tavus test mode: the conversation is created but no replica joins.
+    pub test_mode: bool,
+}
+
+/// `properties` of a new conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationProperties {
+    /// Hard cap in seconds: always set, so a conversation nobody ends still stops.
+    pub max_call_duration: i64,
+    /// Full lower-case language name.
+    pub language: String,
+    /// The LiveKit server the avatar joins.
+    pub livekit_ws_url: String,
+    /// The avatar's LiveKit token.
+    pub livekit_room_token: String,
+}
+
+/// The body of `POST /v2/conversations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateConversationBody {
+    /// The replica (face).
+    pub replica_id: String,
+    /// The persona (PAL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persona_id: Option<String>,
+    /// Dashboard name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_name: Option<String>,
+    /// The scenario's prompt.
+    pub conversational_context: String,
+    /// The scenario's greeting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_greeting: Option<String>,
+    /// Event receiver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Test mode, only when on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub test_mode: bool,
+    /// Conversation properties.
+    pub properties: ConversationProperties,
+}
+
+/// The body of `POST /v2/conversations` for `scenario` in the LiveKit room the
+/// avatar token grants.
+///
+/// ```
+/// use livekit_tavus_edge::scenario::Scenario;
+/// use livekit_tavus_edge::tavus::{create_conversation_body, ConversationOptions};
+/// let s = Scenario {
+///     scenario_id: "demo".into(), display_name: "Demo".into(),
+///     replica_id: "r6ae5b6efc9d".into(), persona_id: Some("p2fbd605ade0".into()),
+///     language: "spanish".into(), prompt: "Habla despacio.".into(), greeting: None,
+///     max_call_duration_seconds: 600, agent_name: None, enabled: true,
+/// };
+/// let body = create_conversation_body(&s, &ConversationOptions {
+///     livekit_ws_url: "wss://demo.livekit.cloud".into(),
+///     livekit_room_token: "eyJ...".into(),
+///     ..Default::default()
+/// }).unwrap();
+/// assert_eq!(body.properties.max_call_duration, 600);
+/// assert_eq!(body.properties.language, "spanish");
+/// assert_eq!(body.conversational_context, "Habla despacio.");
+/// ```
+pub fn create_conversation_body(
+    scenario: &Scenario,
+    options: &ConversationOptions,
+) -> Result<CreateConversationBody> {
+    validate_scenario(scenario)?;
+    let url = options.livekit_ws_url.to_ascii_lowercase();
+    if !(url.starts_with("wss://") || url.starts_with("ws://")) {
+        return Err(Error::InvalidOption(
+            "livekitWsUrl",
+            "must be the ws:// or wss:// URL of the LiveKit server".into(),
+        ));
+    }
+    if options.livekit_room_token.is_empty() {
+        return Err(Error::InvalidOption(
+            "livekitRoomToken",
+            "the avatar needs its own LiveKit token".into(),
+        ));
+    }
+    if let Some(cb) = &options.callback_url {
+        let cb = cb.to_ascii_lowercase();
+        if !(cb.starts_with("https://") || cb.starts_with("http://")) {
+            return Err(Error::InvalidOption(
+                "callbackUrl",
+                "must be an http(s) URL".into(),
+            ));
+        }
+    }
+    Ok(CreateConversationBody {
+        replica_id: scenario.replica_id.clone(),
+        persona_id: scenario.persona_id.clone(),
+        conversation_name: options.conversation_name.clone().filter(|n| !n.is_empty()),
+        conversational_context: scenario.prompt.clone(),
+        custom_greeting: scenario.greeting.clone().filter(|g| !g.is_empty()),
+        callback_url: options.callback_url.clone(),
+        test_mode: options.test_mode,
+        properties: ConversationProperties {
+            max_call_duration: scenario.max_call_duration_seconds,
+            language: scenario.language.clone(),
+            livekit_ws_url: options.livekit_ws_url.clone(),
+            livekit_room_token: options.livekit_room_token.clone(),
+        },
+    })
+}
+
+fn checked_id(conversation_id: &str) -> Result<&str> {
+    if is_tavus_id(conversation_id, 'c') {
+        Ok(conversation_id)
+    } else {
+        Err(Error::TavusNotFound)
+    }
+}
+
+/// The path that ends a conversation: `/v2/conversations/{id}/end`. The id is
+/// checked first, so nothing else can reach the path.
+///
+/// ```
+/// use livekit_tavus_edge::tavus::end_conversation_path;
+/// assert_eq!(end_conversation_path("c123abc").unwrap(), "/v2/conversations/c123abc/end");
+/// assert!(end_conversation_path("c1/../x").is_err());
+/// ```
+pub fn end_conversation_path(conversation_id: &str) -> Result<String> {
+    Ok(format!(
+        "/v2/conversations/{}/end",
+        checked_id(conversation_id)?
+    ))
+}
+
+/// The path of one conversation: `/v2/conversations/{id}`.
+pub fn conversation_path(conversation_id: &str) -> Result<String> {
+    Ok(format!(
+        "/v2/conversations/{}",
+        checked_id(conversation_id)?
+    ))
+}
+
+/// A conversation Tavus created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreatedConversation {
+    /// Its id, `c…`.
+    pub conversation_id: String,
+    /// Tavus' own meeting URL (unused in LiveKit mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_url: Option<String>,
+    /// Its status as Tavus reported it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The reason Tavus gave, lower-cased (`error` or `message`, whichever is a string).
+fn reason(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    ["error", "message", "detail"]
+        .iter()
+        .filter_map(|k| v.get(*k).and_then(Value::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
+}
+
+/// Errors every call shares: key, concurrency, rate limit, server side.
+fn common_error(status: u16, why: &str) -> Option<Error> {
+    if status == 401 || status == 403 || why.contains("access token") || why.contains("api key") {
+        return Some(Error::TavusUnauthorized);
+    }
+    if why.contains("concurrent") {
+        return Some(Error::TavusConcurrency);
+    }
+    if status == 429 {
+        return Some(Error::TavusRateLimited);
+    }
+    if status >= 500 {
+        return Some(Error::TavusUnavailable(status));
+    }
+    None
+}
+
+fn object(body: &str) -> Result<Value> {
+    let v: Value = serde_json::from_str(body)
+        .map_err(|_| Error::TavusBadResponse("the body is not JSON".into()))?;
+    // Some single-object answers are documented wrapped in `data: [...]`.
+    let v = match v.get("data") {
+        Some(Value::Array(items)) if v.get("conversation_id").is_none() => {
+            items.first().cloned().unwrap_or(Value::Null)
+        }
+        Some(Value::Object(_)) if v.get("conversation_id").is_none() => v["data"].clone(),
+        _ => v,
+    };
+    if v.is_object() {
+        Ok(v)
+    } else {
+        Err(Error::TavusBadResponse(
+            "the body is not a JSON object".into(),
+        ))
+    }
+}
+
+fn opt_string(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Classifies the answer to `POST /v2/conversations` for `scenario`.
+///
+/// Unknown replica or persona name the scenario (`ERR_TAVUS_REPLICA`,
+/// `ERR_TAVUS_PERSONA`); the concurrency cap is `ERR_TAVUS_CONCURRENCY`; a bad
+/// key `ERR_TAVUS_UNAUTHORIZED`.
+///
+/// ```
+/// use livekit_tavus_edge::scenario::Scenario;
+/// use livekit_tavus_edge::tavus::parse_create_response;
+/// let s = Scenario {
+///     scenario_id: "demo".into(), display_name: "Demo".into(),
+///     replica_id: "r6ae5b6efc9d".into(), persona_id: None, language: "english".into(),
+///     prompt: "Be kind.".into(), greeting: None, max_call_duration_seconds: 600,
+///     agent_name: None, enabled: true,
+/// };
+/// let ok = parse_create_response(200, r#"{"conversation_id":"c12345","status":"active"}"#, &s).unwrap();
+/// assert_eq!(ok.conversation_id, "c12345");
+/// let cap = parse_create_response(400, r#"{"message":"User has reached maximum concurrent conversations"}"#, &s);
+/// assert_eq!(cap.unwrap_err().code(), "ERR_TAVUS_CONCURRENCY");
+/// ```
+pub fn parse_create_response(
+    status: u16,
+    body: &str,
+    scenario: &Scenario,
+) -> Result<CreatedConversation> {
+    if (200..300).contains(&status) {
+        let v = object(body)?;
+        let id = opt_string(&v, "conversation_id").unwrap_or_default();
+        if !is_tavus_id(&id, 'c') {
+            return Err(Error::TavusBadResponse(
+                "no valid conversation_id in the answer".into(),
+            ));
+        }
+        return Ok(CreatedConversation {
+            conversation_id: id,
+            conversation_url: opt_string(&v, "conversation_url"),
+            status: opt_string(&v, "status"),
+        });
+    }
+    let why = reason(body);
+    if let Some(e) = common_error(status, &why) {
+        return Err(e);
+    }
+    let id = &scenario.scenario_id;
+    if why.contains("replica") || why.contains("face") {
+        return Err(Error::TavusReplica(format!(
+            "Tavus does not know replica {} of scenario {id}",
+            scenario.replica_id
+        )));
+    }
+    if why.contains("persona") || why.contains("pal_id") || why.contains("pal ") {
+        return Err(Error::TavusPersona(format!(
+            "Tavus does not know persona {} of scenario {id}",
+            scenario.persona_id.as_deref().unwrap_or("(none)")
+        )));
+    }
+    Err(Error::TavusRejected(format!(
+        "Tavus refused to create the conversation for scenario {id} (HTTP {status})"
+    )))
+}
+
+/// What ending a conversation found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndOutcome {
+    /// This call ended it.
+    Ended,
+    /// It had already ended.
+    AlreadyEnded,
+    /// Tavus does not know it (deleted, or never existed): nothing runs.
+    NotFound,
+}
+
+/// Classifies the answer to `POST /v2/conversations/{id}/end`. Every outcome
+/// means the conversation no longer runs; errors mean it may still run.
+///
+/// ```
+/// use livekit_tavus_edge::tavus::{parse_end_response, EndOutcome};
+/// assert_eq!(parse_end_response(200, "").unwrap(), EndOutcome::Ended);
+/// assert_eq!(parse_end_response(400, r#"{"error":"Invalid conversation_id"}"#).unwrap(), EndOutcome::NotFound);
+/// assert_eq!(parse_end_response(503, "").unwrap_err().code(), "ERR_TAVUS_UNAVAILABLE");
+/// ```
+pub fn parse_end_response(status: u16, body: &str) -> Result<EndOutcome> {
+    if (200..300).contains(&status) {
+        return Ok(EndOutcome::Ended);
+    }
+    let why = reason(body);
+    if status == 404 || why.contains("invalid conversation") || why.contains("not found") {
+        return Ok(EndOutcome::NotFound);
+    }
+    if why.contains("already") || why.contains("has ended") || why.contains("not active") {
+        return Ok(EndOutcome::AlreadyEnded);
+    }
+    if let Some(e) = common_error(status, &why) {
+        return Err(e);
+    }
+    Err(Error::TavusRejected(format!(
+        "Tavus refused to end the conversation (HTTP {status})"
+    )))
+}
+
+/// A conversation's state, from `GET /v2/conversations/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationState {
+    /// Its id.
+    pub conversation_id: String,
+    /// Tavus' status string (`active`, `ended`, …).
+    pub status: String,
+    /// Whether it still runs (and bills).
+    pub active: bool,
+}
+
+/// Classifies the answer to `GET /v2/conversations/{id}`.
+///
+/// ```
+/// use livekit_tavus_edge::tavus::parse_conversation_response;
+/// let s = parse_conversation_response(200, r#"{"conversation_id":"c123","status":"ended"}"#).unwrap();
+/// assert!(!s.active);
+/// ```
+pub fn parse_conversation_response(status: u16, body: &str) -> Result<ConversationState> {
+    if (200..300).contains(&status) {
+        let v = object(body)?;
+        let id = opt_string(&v, "conversation_id").unwrap_or_default();
+        if !is_tavus_id(&id, 'c') {
+            return Err(Error::TavusBadResponse(
+                "no valid conversation_id in the answer".into(),
+            ));
+        }
+        let st = opt_string(&v, "status")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let active = !matches!(st.as_str(), "ended" | "error" | "deleted" | "completed");
+        return Ok(ConversationState {
+            conversation_id: id,
+            status: st,
+            active,
+        });
+    }
+    let why = reason(body);
+    if status == 404 || why.contains("invalid conversation") || why.contains("not found") {
+        return Err(Error::TavusNotFound);
+    }
+    if let Some(e) = common_error(status, &why) {
+        return Err(e);
+    }
+    Err(Error::TavusRejected(format!(
+        "Tavus refused to read the conversation (HTTP {status})"
+    )))
+}
+
+/// A conversation event Tavus posted to the callback URL. Unsigned: act on it
+/// only after re-reading the conversation from Tavus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TavusCallback {
+    /// The conversation concerned.
+    pub conversation_id: String,
+    /// e.g. `system.replica_joined`, `system.shutdown`.
+    pub event_type: String,
+    /// e.g. `system`, `application`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_type: Option<String>,
+    /// `properties.shutdown_reason` of `system.shutdown`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shutdown_reason: Option<String>,
+    /// Whether the event says the conversation is over.
+    pub ends_conversation: bool,
+}
+
+/// Parses a Tavus callback body.
+///
+/// ```
+/// use livekit_tavus_edge::tavus::parse_callback;
+/// let cb = parse_callback(r#"{"conversation_id":"c123","event_type":"system.shutdown","message_type":"system","properties":{"shutdown_reason":"max_call_duration"}}"#).unwrap();
+/// assert!(cb.ends_conversation);
+/// assert_eq!(cb.shutdown_reason.as_deref(), Some("max_call_duration"));
+/// ```
+pub fn parse_callback(body: &str) -> Result<TavusCallback> {
+    let v: Value = serde_json::from_str(body)
+        .map_err(|_| Error::TavusBadCallback("the body is not JSON".into()))?;
+    let id = opt_string(&v, "conversation_id").unwrap_or_default();
+    if !is_tavus_id(&id, 'c') {
+        return Err(Error::TavusBadCallback("no valid conversation_id".into()));
+    }
+    let event_type = opt_string(&v, "event_type")
+        .filter(|e| !e.is_empty() && e.len() <= 128)
+        .ok_or_else(|| Error::TavusBadCallback("no event_type".into()))?;
+    let shutdown_reason = v
+        .get("properties")
+        .and_then(|p| p.get("shutdown_reason"))
+        .and_then(Value::as_str)
+        .map(|s| s.chars().take(200).collect());
+    Ok(TavusCallback {
+        conversation_id: id,
+        ends_conversation: event_type == "system.shutdown",
+        event_type,
+        message_type: opt_string(&v, "message_type"),
+        shutdown_reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        Scenario {
+            scenario_id: "travel-guide".into(),
+            display_name: "Travel".into(),
+            replica_id: "rb17cf590e15".into(),
+            persona_id: Some("p9a95912ab10".into()),
+            language: "spanish".into(),
+            prompt: "Eres Lucía.".into(),
+            greeting: Some("¡Hola!".into()),
+            max_call_duration_seconds: 1200,
+            agent_name: None,
+            enabled: true,
+        }
+    }
+
+    #[test]
+    fn create_answers_map_to_codes() {
+        let cases: [(u16, &str, &str); 10] = [
+            (
+                400,
+                r#"{"message":"User has reached maximum concurrent conversations"}"#,
+                "ERR_TAVUS_CONCURRENCY",
+            ),
+            (
+                401,
+                r#"{"message":"Invalid access token"}"#,
+                "ERR_TAVUS_UNAUTHORIZED",
+            ),
+            (
+                400,
+                r#"{"error":"Invalid replica_id"}"#,
+                "ERR_TAVUS_REPLICA",
+            ),
+            (
+                400,
+                r#"{"error":"Invalid persona_id"}"#,
+                "ERR_TAVUS_PERSONA",
+            ),
+            (404, r#"{"message":"Face not found"}"#, "ERR_TAVUS_REPLICA"),
+            (
+                429,
+                r#"{"message":"Too many requests"}"#,
+                "ERR_TAVUS_RATE_LIMITED",
+            ),
+            (500, "oops", "ERR_TAVUS_UNAVAILABLE"),
+            (
+                400,
+                r#"{"error":"Invalid properties"}"#,
+                "ERR_TAVUS_REJECTED",
+            ),
+            (200, r#"{"status":"active"}"#, "ERR_TAVUS_BAD_RESPONSE"),
+            (201, "not json", "ERR_TAVUS_BAD_RESPONSE"),
+        ];
+        for (status, body, code) in cases {
+            let e = parse_create_response(status, body, &scenario()).unwrap_err();
+            assert_eq!(e.code(), code, "{status} {body}");
+        }
+        let e = parse_create_response(400, r#"{"error":"Invalid replica_id"}"#, &scenario())
+            .unwrap_err();
+        assert!(e.to_string().contains("travel-guide") && e.to_string().contains("rb17cf590e15"));
+    }
+
+    #[test]
+    fn upstream_text_is_never_echoed() {
+        let body = r#"{"error":"Invalid livekit_room_token eyJhbGciOiJIUzI1NiJ9.secret.sig"}"#;
+        let e = parse_create_response(400, body, &scenario()).unwrap_err();
+        assert!(!e.to_string().contains("eyJ"));
+    }
+
+    #[test]
+    fn body_has_every_required_field() {
+        let body = create_conversation_body(
+            &scenario(),
+            &ConversationOptions {
+                livekit_ws_url: "wss://x.livekit.cloud".into(),
+                livekit_room_token: "tok".into(),
+                conversation_name: Some("travel-guide room-1".into()),
+                callback_url: Some("https://p.supabase.co/functions/v1/tavus-callback/s".into()),
+                test_mode: false,
+            },
+        )
+        .unwrap();
+        let v = serde_json::to_value(&body).unwrap();
+        assert_eq!(v["replica_id"], "rb17cf590e15");
+        assert_eq!(v["persona_id"], "p9a95912ab10");
+        assert_eq!(v["custom_greeting"], "¡Hola!");
+        assert_eq!(v["properties"]["max_call_duration"], 1200);
+        assert_eq!(v["properties"]["livekit_room_token"], "tok");
+        assert!(v.get("test_mode").is_none());
+        let bad = ConversationOptions {
+            livekit_ws_url: "https://x".into(),
+            livekit_room_token: "t".into(),
+            ..Default::default()
+        };
+        assert!(create_conversation_body(&scenario(), &bad).is_err());
+    }
+
+    #[test]
+    fn end_and_get_answers() {
+        assert_eq!(
+            parse_end_response(400, r#"{"message":"Conversation has already ended"}"#).unwrap(),
+            EndOutcome::AlreadyEnded
+        );
+        assert_eq!(parse_end_response(404, "").unwrap(), EndOutcome::NotFound);
+        assert_eq!(
+            parse_end_response(401, "").unwrap_err().code(),
+            "ERR_TAVUS_UNAUTHORIZED"
+        );
+        assert_eq!(
+            parse_conversation_response(400, r#"{"error":"Invalid conversation_id"}"#)
+                .unwrap_err()
+                .code(),
+            "ERR_TAVUS_NOT_FOUND"
+        );
+        let wrapped = r#"{"data":[{"conversation_id":"cabc","status":"active"}]}"#;
+        assert!(parse_conversation_response(200, wrapped).unwrap().active);
+        assert!(parse_callback(r#"{"conversation_id":"x","event_type":"e"}"#).is_err());
+    }
+}
