@@ -97,11 +97,12 @@ remove_stale_clusters() {
 start_cluster() {
   WORK="$(mktemp -d "$TMP_PARENT/$TMP_PREFIX.XXXXXX")"
   chown postgres:postgres "$WORK" 2>/dev/null || true
+  # 9>&-: the server must not inherit the run lock, or a killed run's cluster would keep it.
   as_postgres "$PG_BIN/initdb" -D "$WORK/data" -U postgres --auth=trust --encoding=UTF8 \
-    --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -n 5 "$WORK/initdb.log")"
+    --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 9>&- || die "initdb failed: $(tail -n 5 "$WORK/initdb.log")"
   as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/postgres.log" -w -t 60 \
     -o "-c port=$PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK -c fsync=off" \
-    start >/dev/null || die "the cluster did not start"
+    start >/dev/null 9>&- || die "the cluster did not start"
 }
 
 psql_as_owner() {
@@ -141,7 +142,7 @@ main() {
   local tests tap prove_status=0
   ensure_pgtap
   exec 9>"$TMP_PARENT/$TMP_PREFIX.lock"
-  flock -w 600 9 || die "another test-db run holds $TMP_PARENT/$TMP_PREFIX.lock"
+  flock -w 120 9 || die "another test-db run holds $TMP_PARENT/$TMP_PREFIX.lock"
   remove_stale_clusters
 
   trap cleanup EXIT
