@@ -24,7 +24,7 @@ declare
     'LIVEKIT_WS_URL',
     'TAVUS_API_KEY',
     'TAVUS_CALLBACK_SECRET',
-    'SUPABASE_AUTH_JWT_SECRET'
+    'AUTH_JWT_SECRET'
   ];
   v_refused text[];
 begin

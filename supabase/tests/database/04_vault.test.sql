@@ -66,7 +66,7 @@ do $$
 begin
   perform vault.create_secret('value-of-' || n, n, 'test')
      from unnest(array['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'TAVUS_CALLBACK_SECRET',
-                       'SUPABASE_AUTH_JWT_SECRET']) as n;
+                       'AUTH_JWT_SECRET']) as n;
   perform vault.update_secret(id, 'rotated-' || gen_random_uuid()) from vault.secrets where name = 'TAVUS_API_KEY';
 end;
 $$;
@@ -77,8 +77,8 @@ select is(public.get_edge_secret('TAVUS_API_KEY'), (select value from expected w
           'after vault.update_secret the new value is returned');
 select is((select array_agg(k order by k) from jsonb_object_keys(public.get_edge_secrets(array[
             'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'TAVUS_API_KEY', 'TAVUS_CALLBACK_SECRET',
-            'SUPABASE_AUTH_JWT_SECRET'])) as k),
-          array['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'SUPABASE_AUTH_JWT_SECRET',
+            'AUTH_JWT_SECRET'])) as k),
+          array['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'AUTH_JWT_SECRET',
                 'TAVUS_API_KEY', 'TAVUS_CALLBACK_SECRET'],
           'all six allow-listed names can be read');
 select is(public.get_edge_secret('LIVEKIT_WS_URL'), 'value-of-LIVEKIT_WS_URL', 'each name maps to its own secret');
