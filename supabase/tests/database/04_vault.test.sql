@@ -78,7 +78,7 @@ select is(public.get_edge_secret('TAVUS_API_KEY'), (select value from expected w
 select is((select array_agg(k order by k) from jsonb_object_keys(public.get_edge_secrets(array[
             'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'TAVUS_API_KEY', 'TAVUS_CALLBACK_SECRET',
             'AUTH_JWT_SECRET'])) as k),
-          array['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL', 'AUTH_JWT_SECRET',
+          array['AUTH_JWT_SECRET', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_WS_URL',
                 'TAVUS_API_KEY', 'TAVUS_CALLBACK_SECRET'],
           'all six allow-listed names can be read');
 select is(public.get_edge_secret('LIVEKIT_WS_URL'), 'value-of-LIVEKIT_WS_URL', 'each name maps to its own secret');
