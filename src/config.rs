@@ -119,34 +119,6 @@ fn check_credential(
     Some(value.len())
 }
 
-/// The HTTP(S) server-API base URL for a LiveKit WebSocket URL.
-///
-/// `wss://` becomes `https://`, `ws://` becomes `http://`, and a bare host gets
-/// `https://`. Trailing slashes are removed.
-///
-/// ```
-/// use livekit_tavus_edge::config::http_url;
-/// assert_eq!(http_url("wss://demo.livekit.cloud/").unwrap(), "https://demo.livekit.cloud");
-/// assert_eq!(http_url("ws://127.0.0.1:7880").unwrap(), "http://127.0.0.1:7880");
-/// ```
-pub fn http_url(ws_url: &str) -> Option<String> {
-    let (scheme, rest) = match ws_url.split_once("://") {
-        Some((s, r)) => (s.to_ascii_lowercase(), r),
-        None => ("wss".to_owned(), ws_url),
-    };
-    let http_scheme = match scheme.as_str() {
-        "wss" | "https" => "https",
-        "ws" | "http" => "http",
-        _ => return None,
-    };
-    let rest = rest.trim_end_matches('/');
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return None;
-    }
-    Some(format!("{http_scheme}://{rest}"))
-}
-
 fn check_ws_url(env: &BTreeMap<String, String>, problems: &mut Vec<Problem>) -> Option<String> {
     let Some(url) = env.get(LIVEKIT_WS_URL).filter(|v| !v.is_empty()) else {
         problems.push(missing(
@@ -176,7 +148,7 @@ fn check_ws_url(env: &BTreeMap<String, String>, problems: &mut Vec<Problem>) -> 
             return None;
         }
     }
-    let api = http_url(url);
+    let api = crate::server_api::http_url(url).ok();
     if api.is_none() {
         problems.push(problem(
             "ERR_CONFIG_URL",

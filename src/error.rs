@@ -36,6 +36,40 @@ pub enum Error {
     TokenUnknownKey,
     /// Options passed across the JavaScript boundary could not be read.
     InvalidInput(String),
+    /// An identity, name or room name is longer than 256 bytes (which one).
+    GrantTooLong(&'static str),
+    /// The participant metadata is larger than 512 KiB.
+    GrantMetadataTooLarge,
+    /// The participant attributes are larger than 64 KiB in total.
+    GrantAttributesTooLarge,
+    /// `roomConfig.egress` carries storage or stream credentials and they were not allowed.
+    GrantEgressCredentials,
+    /// A token segment is not strict base64url (which segment).
+    TokenBase64(&'static str),
+    /// A token's header or payload is not a JSON object (which one, why).
+    TokenJson(&'static str),
+    /// The token header carries something we refuse (`crit`, `b64`, a foreign `typ`).
+    TokenHeader(String),
+    /// The token has no `exp` claim.
+    TokenExpRequired,
+    /// A webhook arrived without an `Authorization` header.
+    WebhookAuthMissing,
+    /// The webhook token carries no `sha256` claim.
+    WebhookHashMissing,
+    /// The SHA-256 of the webhook body differs from the token's `sha256` claim.
+    WebhookHashMismatch,
+    /// The webhook body (already authenticated) is not a valid event.
+    WebhookBodyMalformed(String),
+    /// The webhook body is larger than the accepted maximum.
+    WebhookBodyTooLarge,
+    /// The webhook event is older than the caller's `maxAge`.
+    WebhookTooOld,
+    /// A LiveKit URL could not be turned into a server-API URL.
+    ServerApiUrl(String),
+    /// The server-API method is not a RoomService method we know.
+    ServerApiMethod(String),
+    /// The server-API request body lacks a field the method needs, or has the wrong type.
+    ServerApiBody(String),
     /// A caller's Supabase JWT is not a compact JWT (why).
     AuthMalformed(&'static str),
     /// A caller's JWT names an algorithm or header we refuse.
@@ -119,6 +153,23 @@ impl Error {
             Error::TokenTooLarge => "ERR_TOKEN_TOO_LARGE",
             Error::TokenUnknownKey => "ERR_TOKEN_UNKNOWN_KEY",
             Error::InvalidInput(_) => "ERR_INVALID_INPUT",
+            Error::GrantTooLong(_) => "ERR_GRANT_TOO_LONG",
+            Error::GrantMetadataTooLarge => "ERR_GRANT_METADATA_TOO_LARGE",
+            Error::GrantAttributesTooLarge => "ERR_GRANT_ATTRIBUTES_TOO_LARGE",
+            Error::GrantEgressCredentials => "ERR_GRANT_EGRESS_CREDENTIALS",
+            Error::TokenBase64(_) => "ERR_TOKEN_BASE64",
+            Error::TokenJson(_) => "ERR_TOKEN_JSON",
+            Error::TokenHeader(_) => "ERR_TOKEN_HEADER",
+            Error::TokenExpRequired => "ERR_TOKEN_EXP_REQUIRED",
+            Error::WebhookAuthMissing => "ERR_WEBHOOK_AUTH_MISSING",
+            Error::WebhookHashMissing => "ERR_WEBHOOK_HASH_MISSING",
+            Error::WebhookHashMismatch => "ERR_WEBHOOK_HASH_MISMATCH",
+            Error::WebhookBodyMalformed(_) => "ERR_WEBHOOK_BODY_MALFORMED",
+            Error::WebhookBodyTooLarge => "ERR_WEBHOOK_BODY_TOO_LARGE",
+            Error::WebhookTooOld => "ERR_WEBHOOK_TOO_OLD",
+            Error::ServerApiUrl(_) => "ERR_SERVER_API_URL",
+            Error::ServerApiMethod(_) => "ERR_SERVER_API_METHOD",
+            Error::ServerApiBody(_) => "ERR_SERVER_API_BODY",
             Error::AuthMalformed(_) => "ERR_AUTH_MALFORMED",
             Error::AuthAlgorithm(_) => "ERR_AUTH_ALGORITHM",
             Error::AuthSignature => "ERR_AUTH_SIGNATURE",
@@ -173,6 +224,35 @@ impl fmt::Display for Error {
             Error::TokenTooLarge => f.write_str("token is larger than the accepted maximum"),
             Error::TokenUnknownKey => f.write_str("token issuer names no known API key"),
             Error::InvalidInput(why) => write!(f, "invalid input: {why}"),
+            Error::GrantTooLong(what) => write!(f, "{what} is longer than 256 bytes"),
+            Error::GrantMetadataTooLarge => {
+                f.write_str("participant metadata is larger than 512 KiB")
+            }
+            Error::GrantAttributesTooLarge => {
+                f.write_str("participant attributes are larger than 64 KiB in total")
+            }
+            Error::GrantEgressCredentials => f.write_str(
+                "roomConfig.egress contains storage or stream credentials, which every \
+                 participant could read from the token; pass allowRoomConfigEgress to allow it",
+            ),
+            Error::TokenBase64(what) => write!(f, "malformed token: {what} is not base64url"),
+            Error::TokenJson(why) => write!(f, "malformed token: {why}"),
+            Error::TokenHeader(why) => write!(f, "token header refused: {why}"),
+            Error::TokenExpRequired => f.write_str("token has no `exp` claim"),
+            Error::WebhookAuthMissing => f.write_str("webhook request has no Authorization header"),
+            Error::WebhookHashMissing => f.write_str("webhook token carries no sha256 claim"),
+            Error::WebhookHashMismatch => f.write_str(
+                "the SHA-256 of the webhook body does not match the token \
+                 (hash the raw body bytes, before any JSON parsing)",
+            ),
+            Error::WebhookBodyMalformed(why) => write!(f, "webhook body is not a valid event: {why}"),
+            Error::WebhookBodyTooLarge => f.write_str("webhook body is larger than 1 MiB"),
+            Error::WebhookTooOld => f.write_str("webhook event is older than the allowed maximum age"),
+            Error::ServerApiUrl(why) => write!(f, "invalid LiveKit URL: {why}"),
+            Error::ServerApiMethod(name) => {
+                write!(f, "unknown RoomService method {name:?}")
+            }
+            Error::ServerApiBody(why) => write!(f, "invalid server-API request body: {why}"),
             Error::AuthMalformed(why) => write!(f, "the Authorization token is not a JWT: {why}"),
             Error::AuthAlgorithm(why) => write!(f, "the Authorization token is refused: {why}"),
             Error::AuthSignature => f.write_str("the Authorization token's signature does not verify"),
@@ -212,6 +292,31 @@ impl fmt::Display for Error {
             Error::TavusBadResponse(why) => write!(f, "unexpected answer from Tavus: {why}"),
             Error::TavusNotFound => f.write_str("Tavus does not know this conversation"),
             Error::TavusBadCallback(why) => write!(f, "not a Tavus conversation event: {why}"),
+        }
+    }
+}
+
+/// Something accepted but worth telling the caller about, with a stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Warning {
+    /// The API secret is shorter than 32 bytes (LiveKit's server warns too).
+    WeakSecret,
+}
+
+impl Warning {
+    /// The stable code of this warning, e.g. `ERR_KEY_WEAK_SECRET`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::WeakSecret => "ERR_KEY_WEAK_SECRET",
+        }
+    }
+
+    /// What the warning means, for people (never contains the secret or its length).
+    pub fn message(&self) -> &'static str {
+        match self {
+            Warning::WeakSecret => {
+                "the API secret is shorter than 32 bytes; use a generated secret outside development"
+            }
         }
     }
 }

@@ -8,12 +8,15 @@
 pub mod auth;
 pub mod claims;
 pub mod config;
+pub mod duration;
 pub mod error;
 pub mod jws;
 pub mod scenario;
+pub mod server_api;
 pub mod tavus;
 pub mod token;
 pub mod verify;
+pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -54,7 +54,7 @@ pub fn create_access_token(
     now: Option<f64>,
 ) -> Result<String, JsValue> {
     let options: TokenOptions = input(options, "token options")?;
-    crate::token::create_access_token(api_key, api_secret, &options, now_seconds(now)?)
+    crate::token::create_access_token(api_key, api_secret, options, now_seconds(now)?)
         .map(|m| m.token)
         .map_err(|e| throw(&e))
 }

@@ -21,15 +21,16 @@ fn minted_token_round_trips_and_emits_only_what_was_set() {
     let options = TokenOptions {
         identity: Some("ada".into()),
         name: Some("Ada".into()),
-        ttl: Some(600.0),
+        ttl: Some(600.into()),
         video: Some(VideoGrant {
-            room_join: true,
+            room_join: Some(true),
             room: Some("lobby".into()),
             can_publish: Some(false),
             ..Default::default()
         }),
+        ..Default::default()
     };
-    let minted = create_access_token("devkey", "secret", &options, NOW).unwrap();
+    let minted = create_access_token("devkey", "secret", options, NOW).unwrap();
     let payload = minted.token.split('.').nth(1).unwrap();
     use base64::Engine;
     let json = base64::engine::general_purpose::URL_SAFE_NO_PAD

@@ -16,6 +16,23 @@ export type ErrorCode =
   | "ERR_TOKEN_TOO_LARGE"
   | "ERR_TOKEN_UNKNOWN_KEY"
   | "ERR_INVALID_INPUT"
+  | "ERR_GRANT_TOO_LONG"
+  | "ERR_GRANT_METADATA_TOO_LARGE"
+  | "ERR_GRANT_ATTRIBUTES_TOO_LARGE"
+  | "ERR_GRANT_EGRESS_CREDENTIALS"
+  | "ERR_TOKEN_BASE64"
+  | "ERR_TOKEN_JSON"
+  | "ERR_TOKEN_HEADER"
+  | "ERR_TOKEN_EXP_REQUIRED"
+  | "ERR_WEBHOOK_AUTH_MISSING"
+  | "ERR_WEBHOOK_HASH_MISSING"
+  | "ERR_WEBHOOK_HASH_MISMATCH"
+  | "ERR_WEBHOOK_BODY_MALFORMED"
+  | "ERR_WEBHOOK_BODY_TOO_LARGE"
+  | "ERR_WEBHOOK_TOO_OLD"
+  | "ERR_SERVER_API_URL"
+  | "ERR_SERVER_API_METHOD"
+  | "ERR_SERVER_API_BODY"
   | "ERR_AUTH_MALFORMED"
   | "ERR_AUTH_ALGORITHM"
   | "ERR_AUTH_SIGNATURE"
@@ -48,6 +65,20 @@ export type ErrorCode =
   | "ERR_TAVUS_BAD_RESPONSE"
   | "ERR_TAVUS_NOT_FOUND"
   | "ERR_TAVUS_BAD_CALLBACK";
+
+/**
+ * Codes of warnings: accepted, but worth fixing (Rust `Warning::code`).
+ * `createAccessToken` reports them through its `onWarning` option.
+ */
+export type WarningCode = "ERR_KEY_WEAK_SECRET";
+
+/** A warning: a stable code and a message for people (never containing a secret). */
+export interface EdgeWarning {
+  /** The stable warning code. */
+  code: WarningCode;
+  /** What to fix. */
+  message: string;
+}
 
 /**
  * The one error class the package throws. `code` is stable; `message` is for

@@ -1,0 +1,178 @@
+//! Token lifetimes: a number of seconds or a duration string.
+//!
+//! Strings follow the grammar LiveKit's Node SDK accepts (through `jose`): a
+//! number, optional spaces, and a unit: `"10m"`, `"1.5h"`, `"2 days"`,
+//! `"90 seconds"`. Units are case-insensitive: `s sec secs second seconds`,
+//! `m min mins minute minutes`, `h hr hrs hour hours`, `d day days`,
+//! `w week weeks`, `y yr yrs year years` (365.25 days). A bare number in a
+//! string (`"600"`) is refused: the Node SDK refuses it too, and the `ms`
+//! package reads it as milliseconds, so it is ambiguous.
+//!
+//! A lifetime must be finite, greater than zero and at most
+//! [`MAX_TTL_SECONDS`]; it is rounded up to whole seconds. Nothing is silently
+//! replaced: `0` is an error, not the default.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// Default token lifetime: 6 hours, as in LiveKit's SDKs.
+pub const DEFAULT_TTL_SECONDS: i64 = 6 * 60 * 60;
+/// The longest lifetime accepted: 7 days.
+pub const MAX_TTL_SECONDS: i64 = 7 * 24 * 60 * 60;
+
+/// A token lifetime as a caller gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ttl {
+    /// A number of seconds.
+    Seconds(f64),
+    /// A duration string such as `"10m"`.
+    Text(String),
+}
+
+impl From<i64> for Ttl {
+    fn from(seconds: i64) -> Self {
+        Ttl::Seconds(seconds as f64)
+    }
+}
+
+impl From<&str> for Ttl {
+    fn from(text: &str) -> Self {
+        Ttl::Text(text.to_owned())
+    }
+}
+
+impl<'de> Deserialize<'de> for Ttl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Ttl;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of seconds or a duration string such as \"10m\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Ttl, E> {
+                Ok(Ttl::Seconds(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Ttl, E> {
+                Ok(Ttl::Seconds(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Ttl, E> {
+                Ok(Ttl::Seconds(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Ttl, E> {
+                Ok(Ttl::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Ttl, E> {
+                Ok(Ttl::Text(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn unit_seconds(unit: &str) -> Option<f64> {
+    const UNITS: [(&[&str], f64); 6] = [
+        (&["s", "sec", "secs", "second", "seconds"], 1.0),
+        (&["m", "min", "mins", "minute", "minutes"], 60.0),
+        (&["h", "hr", "hrs", "hour", "hours"], 3600.0),
+        (&["d", "day", "days"], 86_400.0),
+        (&["w", "week", "weeks"], 604_800.0),
+        (&["y", "yr", "yrs", "year", "years"], 31_557_600.0),
+    ];
+    UNITS
+        .iter()
+        .find(|(names, _)| names.iter().any(|n| n.eq_ignore_ascii_case(unit)))
+        .map(|&(_, s)| s)
+}
+
+fn shown(text: &str) -> String {
+    let mut end = text.len().min(32);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let ellipsis = if end < text.len() { "…" } else { "" };
+    format!("{:?}{ellipsis}", &text[..end])
+}
+
+/// Parses a duration string into (possibly fractional, possibly negative) seconds.
+///
+/// ```
+/// use livekit_tavus_edge::duration::parse_duration;
+/// assert_eq!(parse_duration("10m").unwrap(), 600.0);
+/// assert_eq!(parse_duration("1.5h").unwrap(), 5400.0);
+/// assert_eq!(parse_duration("2 days").unwrap(), 172_800.0);
+/// assert!(parse_duration("600").is_err());
+/// ```
+pub fn parse_duration(text: &str) -> Result<f64> {
+    let bad = |why: &str| Error::InvalidTtl(format!("{} {why}", shown(text)));
+    let s = text.trim();
+    let (negative, s) = match s.as_bytes().first() {
+        Some(b'-') => (true, s[1..].trim_start()),
+        Some(b'+') => (false, s[1..].trim_start()),
+        _ => (false, s),
+    };
+    let number_len = s
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b'.'))
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(number_len);
+    let well_formed = match number.split_once('.') {
+        None => !number.is_empty(),
+        Some((int, frac)) => !frac.is_empty() && !frac.contains('.') && int.len() + frac.len() > 0,
+    };
+    if !well_formed {
+        return Err(bad(
+            "is not a duration: expected a number and a unit, e.g. \"10m\"",
+        ));
+    }
+    let unit = unit.trim_start();
+    if unit.is_empty() {
+        return Err(bad(
+            "has no unit: write seconds as a number, or add a unit such as \"s\" or \"m\"",
+        ));
+    }
+    let Some(scale) = unit_seconds(unit) else {
+        return Err(bad("has an unknown unit (use s, m, h, d, w or y)"));
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| bad("is not a duration: expected a number and a unit"))?;
+    let seconds = value * scale;
+    Ok(if negative { -seconds } else { seconds })
+}
+
+/// Checks a lifetime in seconds and rounds it up to whole seconds.
+pub fn check_seconds(seconds: f64) -> Result<i64> {
+    if !seconds.is_finite() {
+        return Err(Error::InvalidTtl("not a finite number".into()));
+    }
+    if seconds <= 0.0 {
+        return Err(Error::InvalidTtl("must be greater than zero".into()));
+    }
+    if seconds > MAX_TTL_SECONDS as f64 {
+        return Err(Error::InvalidTtl(format!(
+            "longer than the maximum of {MAX_TTL_SECONDS} seconds (7 days)"
+        )));
+    }
+    Ok(seconds.ceil() as i64)
+}
+
+/// The lifetime in whole seconds: [`DEFAULT_TTL_SECONDS`] when `None`.
+///
+/// ```
+/// use livekit_tavus_edge::duration::{ttl_seconds, Ttl};
+/// assert_eq!(ttl_seconds(None).unwrap(), 6 * 3600);
+/// assert_eq!(ttl_seconds(Some(&Ttl::from("10m"))).unwrap(), 600);
+/// assert_eq!(ttl_seconds(Some(&Ttl::Seconds(90.5))).unwrap(), 91);
+/// assert_eq!(ttl_seconds(Some(&Ttl::from(0))).unwrap_err().code(), "ERR_INVALID_TTL");
+/// ```
+pub fn ttl_seconds(ttl: Option<&Ttl>) -> Result<i64> {
+    match ttl {
+        None => Ok(DEFAULT_TTL_SECONDS),
+        Some(Ttl::Seconds(s)) => check_seconds(*s),
+        Some(Ttl::Text(t)) => check_seconds(parse_duration(t)?),
+    }
+}
