@@ -51,6 +51,10 @@ pub struct ConfigReport {
     pub livekit_configured: bool,
     /// The Tavus API key is present and well formed.
     pub tavus_configured: bool,
+    /// Supabase's URL and keys are present: scenarios and sessions live in Postgres.
+    pub database_configured: bool,
+    /// Callers' JWTs can be verified (a JWT secret, a JWKS, or a URL to fetch it from).
+    pub auth_configured: bool,
     /// The HTTP(S) base URL of LiveKit's server API, derived from the WebSocket URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub livekit_api_url: Option<String>,
@@ -174,21 +178,338 @@ fn check_ws_url(env: &BTreeMap<String, String>, problems: &mut Vec<Problem>) -> 
 /// assert!(report.problems.iter().any(|p| p.variable == "LIVEKIT_API_SECRET"));
 /// ```
 pub fn validate_env(env: &BTreeMap<String, String>) -> ConfigReport {
+    load_settings(env).report
+}
+
+/// The legacy HS256 JWT secret of the Supabase project (custom secrets may
+/// not start with `SUPABASE_`).
+pub const AUTH_JWT_SECRET: &str = "AUTH_JWT_SECRET";
+/// The `iss` callers' JWTs must carry; `{SUPABASE_URL}/auth/v1` by default, `off` to skip.
+pub const AUTH_JWT_ISSUER: &str = "AUTH_JWT_ISSUER";
+/// Whether anonymous sign-ins may start sessions.
+pub const ALLOW_ANONYMOUS_USERS: &str = "ALLOW_ANONYMOUS_USERS";
+/// The project's URL (set by Supabase).
+pub const SUPABASE_URL: &str = "SUPABASE_URL";
+/// The anon key (set by Supabase): the `apikey` of reads made with the caller's JWT.
+pub const SUPABASE_ANON_KEY: &str = "SUPABASE_ANON_KEY";
+/// The service-role key (set by Supabase): RPCs and Vault.
+pub const SUPABASE_SERVICE_ROLE_KEY: &str = "SUPABASE_SERVICE_ROLE_KEY";
+/// The project's JWKS (set by Supabase on newer projects).
+pub const SUPABASE_JWKS: &str = "SUPABASE_JWKS";
+/// `direct`, `agent` or `none`.
+pub const AVATAR_MODE: &str = "AVATAR_MODE";
+/// The LiveKit agent dispatched in agent mode (a scenario's `agent_name` wins).
+pub const AGENT_NAME: &str = "AGENT_NAME";
+/// Extra agent names a caller may dispatch through `room_config.agents`.
+pub const TOKEN_ALLOWED_AGENTS: &str = "TOKEN_ALLOWED_AGENTS";
+/// Let callers choose their participant identity.
+pub const TOKEN_ALLOW_CLIENT_IDENTITY: &str = "TOKEN_ALLOW_CLIENT_IDENTITY";
+/// Let callers choose the room name of a new session.
+pub const TOKEN_ALLOW_CLIENT_ROOM_NAME: &str = "TOKEN_ALLOW_CLIENT_ROOM_NAME";
+/// Lifetime of the tokens handed to callers.
+pub const TOKEN_TTL_SECONDS: &str = "TOKEN_TTL_SECONDS";
+/// The scenario used when a request names none.
+pub const DEFAULT_SCENARIO_ID: &str = "DEFAULT_SCENARIO_ID";
+/// The avatar's participant identity in direct mode.
+pub const AVATAR_IDENTITY: &str = "AVATAR_IDENTITY";
+/// The identity the avatar publishes on behalf of (`lk.publish_on_behalf`).
+pub const AVATAR_PUBLISH_ON_BEHALF: &str = "AVATAR_PUBLISH_ON_BEHALF";
+/// Cap on a user's open sessions.
+pub const MAX_LIVE_SESSIONS_PER_USER: &str = "MAX_LIVE_SESSIONS_PER_USER";
+/// Requests per user and minute, per instance.
+pub const RATE_LIMIT_PER_MINUTE: &str = "RATE_LIMIT_PER_MINUTE";
+/// Comma-separated origins allowed by CORS, or `*`.
+pub const CORS_ALLOWED_ORIGINS: &str = "CORS_ALLOWED_ORIGINS";
+/// `env` (default) or `vault`.
+pub const SECRETS_SOURCE: &str = "SECRETS_SOURCE";
+/// How long secrets read from Vault are reused.
+pub const SECRETS_CACHE_SECONDS: &str = "SECRETS_CACHE_SECONDS";
+/// How long a scenario read from the database is reused.
+pub const SCENARIO_CACHE_SECONDS: &str = "SCENARIO_CACHE_SECONDS";
+/// Timeout of every upstream call (Tavus, LiveKit, Supabase), in milliseconds.
+pub const UPSTREAM_TIMEOUT_MS: &str = "UPSTREAM_TIMEOUT_MS";
+/// Tavus' API base URL.
+pub const TAVUS_API_URL: &str = "TAVUS_API_URL";
+/// Create conversations in Tavus test mode (no replica joins, nothing billed).
+pub const TAVUS_TEST_MODE: &str = "TAVUS_TEST_MODE";
+/// The secret path segment of the Tavus callback URL.
+pub const TAVUS_CALLBACK_SECRET: &str = "TAVUS_CALLBACK_SECRET";
+/// Public base URL of the functions, `{SUPABASE_URL}/functions/v1` by default.
+pub const FUNCTIONS_BASE_URL: &str = "FUNCTIONS_BASE_URL";
+/// End the session when its user leaves the room.
+pub const END_ON_PARTICIPANT_LEFT: &str = "END_ON_PARTICIPANT_LEFT";
+/// Delete the LiveKit room when a session ends early (end route, user left).
+pub const DELETE_ROOM_ON_END: &str = "DELETE_ROOM_ON_END";
+
+/// The secrets the functions read from Vault when `SECRETS_SOURCE=vault`.
+pub const VAULT_SECRET_NAMES: [&str; 6] = [
+    LIVEKIT_API_KEY,
+    LIVEKIT_API_SECRET,
+    LIVEKIT_WS_URL,
+    TAVUS_API_KEY,
+    TAVUS_CALLBACK_SECRET,
+    AUTH_JWT_SECRET,
+];
+
+/// How the avatar reaches the room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AvatarMode {
+    /// The function creates the Tavus conversation in the room.
+    Direct,
+    /// The user's token dispatches a LiveKit agent that starts the avatar.
+    Agent,
+    /// Tokens only.
+    None,
+}
+
+/// Where secrets come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretsSource {
+    /// The process environment (`supabase secrets set`).
+    Env,
+    /// Supabase Vault through the service-role RPC `get_edge_secrets`.
+    Vault,
+}
+
+/// Every non-secret setting, parsed, with its default applied. Secrets stay in
+/// the environment map and are never copied here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeSettings {
+    /// `AVATAR_MODE` (default `direct`).
+    pub avatar_mode: AvatarMode,
+    /// Direct mode without `TAVUS_API_KEY`: no Tavus call is made.
+    pub dry_run: bool,
+    /// `AGENT_NAME`.
+    pub agent_name: Option<String>,
+    /// `TOKEN_ALLOWED_AGENTS` (names callers may dispatch besides the configured agent).
+    pub allowed_agents: Vec<String>,
+    /// `TOKEN_ALLOW_CLIENT_IDENTITY` (default false).
+    pub allow_client_identity: bool,
+    /// `TOKEN_ALLOW_CLIENT_ROOM_NAME` (default false).
+    pub allow_client_room_name: bool,
+    /// `TOKEN_TTL_SECONDS` (default 900).
+    pub token_ttl_seconds: u32,
+    /// `DEFAULT_SCENARIO_ID` (default `casual-conversation`).
+    pub default_scenario_id: String,
+    /// `AVATAR_IDENTITY` (default `tavus-avatar-agent`).
+    pub avatar_identity: String,
+    /// `AVATAR_PUBLISH_ON_BEHALF` (default `assistant`).
+    pub avatar_publish_on_behalf: String,
+    /// `MAX_LIVE_SESSIONS_PER_USER` (default 2).
+    pub max_live_sessions: u32,
+    /// `RATE_LIMIT_PER_MINUTE` (default 30; 0 turns it off).
+    pub rate_limit_per_minute: u32,
+    /// `ALLOW_ANONYMOUS_USERS` (default false).
+    pub allow_anonymous_users: bool,
+    /// `AUTH_JWT_ISSUER`, or `{SUPABASE_URL}/auth/v1`; `None` when off or unknown.
+    pub auth_issuer: Option<String>,
+    /// `CORS_ALLOWED_ORIGINS` (default `*`).
+    pub cors_allowed_origins: Vec<String>,
+    /// `SECRETS_SOURCE` (default `env`).
+    pub secrets_source: SecretsSource,
+    /// `SECRETS_CACHE_SECONDS` (default 300).
+    pub secrets_cache_seconds: u32,
+    /// `SCENARIO_CACHE_SECONDS` (default 30).
+    pub scenario_cache_seconds: u32,
+    /// `UPSTREAM_TIMEOUT_MS` (default 10000).
+    pub upstream_timeout_ms: u32,
+    /// `TAVUS_API_URL` (default `https://tavusapi.com`), without a trailing slash.
+    pub tavus_api_url: String,
+    /// `TAVUS_TEST_MODE` (default false).
+    pub tavus_test_mode: bool,
+    /// The callback receiver's base URL when `TAVUS_CALLBACK_SECRET` is set
+    /// (`{FUNCTIONS_BASE_URL}/tavus-callback`); the secret is appended by the caller.
+    pub tavus_callback_base: Option<String>,
+    /// `END_ON_PARTICIPANT_LEFT` (default true).
+    pub end_on_participant_left: bool,
+    /// `DELETE_ROOM_ON_END` (default true).
+    pub delete_room_on_end: bool,
+    /// `SUPABASE_URL`, without a trailing slash.
+    pub supabase_url: Option<String>,
+    /// LiveKit's server-API base URL.
+    pub livekit_api_url: Option<String>,
+}
+
+/// Settings and the report made from one environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadedSettings {
+    /// The parsed settings.
+    pub settings: EdgeSettings,
+    /// The redacted report.
+    pub report: ConfigReport,
+}
+
+fn value<'a>(env: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+    env.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+fn invalid_value(variable: &'static str, expected: &str) -> Problem {
+    problem(
+        "ERR_CONFIG_INVALID",
+        variable,
+        Severity::Error,
+        format!("{variable} must be {expected}"),
+        format!("set {variable} to {expected}, or unset it for the default"),
+    )
+}
+
+fn flag(
+    env: &BTreeMap<String, String>,
+    name: &'static str,
+    default: bool,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    match value(env, name).map(str::to_ascii_lowercase).as_deref() {
+        None => default,
+        Some("true" | "1" | "yes" | "on") => true,
+        Some("false" | "0" | "no" | "off") => false,
+        Some(_) => {
+            problems.push(invalid_value(name, "true or false"));
+            default
+        }
+    }
+}
+
+fn number(
+    env: &BTreeMap<String, String>,
+    name: &'static str,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+    problems: &mut Vec<Problem>,
+) -> u32 {
+    let Some(v) = value(env, name) else {
+        return default;
+    };
+    match v.parse::<u32>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            problems.push(invalid_value(
+                name,
+                &format!("a whole number from {} to {}", range.start(), range.end()),
+            ));
+            default
+        }
+    }
+}
+
+/// `http(s)://host[:port][/path]` without spaces; returned without a trailing slash.
+fn http_base(v: &str) -> Option<String> {
+    let lower = v.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    Some(v.trim_end_matches('/').to_owned())
+}
+
+fn url_setting(
+    env: &BTreeMap<String, String>,
+    name: &'static str,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    let v = value(env, name)?;
+    let url = http_base(v);
+    if url.is_none() {
+        problems.push(problem(
+            "ERR_CONFIG_URL",
+            name,
+            Severity::Error,
+            format!("{name} is not an http(s) URL"),
+            format!("set {name} to an https:// URL"),
+        ));
+    }
+    url
+}
+
+fn is_origin(o: &str) -> bool {
+    o == "*"
+        || http_base(o).is_some_and(|b| {
+            let rest = b.split_once("://").map_or("", |(_, r)| r);
+            !rest.contains(['/', '?', '#']) && b == o
+        })
+}
+
+fn list(env: &BTreeMap<String, String>, name: &str) -> Vec<String> {
+    value(env, name)
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn identity_setting(
+    env: &BTreeMap<String, String>,
+    name: &'static str,
+    default: &str,
+    problems: &mut Vec<Problem>,
+) -> String {
+    match value(env, name) {
+        None => default.to_owned(),
+        Some(v) if v.len() <= 256 && !v.chars().any(char::is_control) => v.to_owned(),
+        Some(_) => {
+            problems.push(invalid_value(
+                name,
+                "a participant identity of at most 256 bytes",
+            ));
+            default.to_owned()
+        }
+    }
+}
+
+/// Parses and validates every setting the functions read, and builds the
+/// redacted report. Invalid values fall back to their defaults and are
+/// reported as errors; secrets are checked but never copied out.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use livekit_tavus_edge::config::{load_settings, AvatarMode};
+///
+/// let env: BTreeMap<String, String> = [("AVATAR_MODE", "agent"), ("AGENT_NAME", "tutor")]
+///     .into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+/// let loaded = load_settings(&env);
+/// assert_eq!(loaded.settings.avatar_mode, AvatarMode::Agent);
+/// assert_eq!(loaded.settings.token_ttl_seconds, 900);
+/// ```
+pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
     let mut problems = Vec::new();
+    let p = &mut problems;
+    let vault = match value(env, SECRETS_SOURCE)
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("env") => SecretsSource::Env,
+        Some("vault") => SecretsSource::Vault,
+        Some(_) => {
+            p.push(invalid_value(SECRETS_SOURCE, "env or vault"));
+            SecretsSource::Env
+        }
+    };
+
+    // LiveKit and Tavus credentials.
     let key = check_credential(
         env,
         LIVEKIT_API_KEY,
         "the API key from LiveKit Cloud → Settings → Keys",
-        &mut problems,
+        p,
     );
     let secret = check_credential(
         env,
         LIVEKIT_API_SECRET,
         "the API secret paired with LIVEKIT_API_KEY",
-        &mut problems,
+        p,
     );
     if matches!(secret, Some(n) if n < MIN_SECRET_BYTES) {
-        problems.push(problem(
+        p.push(problem(
             "ERR_CONFIG_WEAK_SECRET",
             LIVEKIT_API_SECRET,
             Severity::Warning,
@@ -196,11 +517,11 @@ pub fn validate_env(env: &BTreeMap<String, String>) -> ConfigReport {
             "use a generated secret of at least 32 random bytes outside development",
         ));
     }
-    let api = check_ws_url(env, &mut problems);
+    let livekit_api_url = check_ws_url(env, p);
     let tavus = match env.get(TAVUS_API_KEY).filter(|v| !v.is_empty()) {
         // Without a key Tavus runs in dry-run: tokens still work, no avatar joins.
         None => {
-            problems.push(problem(
+            p.push(problem(
                 "ERR_CONFIG_MISSING",
                 TAVUS_API_KEY,
                 Severity::Warning,
@@ -212,13 +533,375 @@ pub fn validate_env(env: &BTreeMap<String, String>) -> ConfigReport {
             ));
             None
         }
-        Some(_) => check_credential(env, TAVUS_API_KEY, "the Tavus API key", &mut problems),
+        Some(_) => check_credential(env, TAVUS_API_KEY, "the Tavus API key", p),
     };
+
+    // Supabase: database and caller authentication.
+    let supabase_url = url_setting(env, SUPABASE_URL, p);
+    let anon = value(env, SUPABASE_ANON_KEY).is_some();
+    let service = value(env, SUPABASE_SERVICE_ROLE_KEY).is_some();
+    let database_configured = supabase_url.is_some() && anon && service;
+    if !database_configured {
+        let missing: Vec<&str> = [
+            (SUPABASE_URL, supabase_url.is_some()),
+            (SUPABASE_ANON_KEY, anon),
+            (SUPABASE_SERVICE_ROLE_KEY, service),
+        ]
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(n, _)| *n)
+        .collect();
+        p.push(problem(
+            "ERR_CONFIG_NO_DATABASE",
+            if supabase_url.is_none() {
+                SUPABASE_URL
+            } else {
+                SUPABASE_SERVICE_ROLE_KEY
+            },
+            Severity::Warning,
+            format!(
+                "no database ({} missing): scenarios are the embedded defaults and sessions \
+                 live in this instance's memory, which is for development only",
+                missing.join(", ")
+            ),
+            "deploy with `supabase functions deploy` (Supabase sets these) or set them locally",
+        ));
+    }
+    let jwt_secret = match value(env, AUTH_JWT_SECRET) {
+        None => None,
+        Some(_) => check_credential(env, AUTH_JWT_SECRET, "the project's legacy JWT secret", p),
+    };
+    if matches!(jwt_secret, Some(n) if n < MIN_SECRET_BYTES) {
+        p.push(problem(
+            "ERR_CONFIG_WEAK_SECRET",
+            AUTH_JWT_SECRET,
+            Severity::Warning,
+            format!("{AUTH_JWT_SECRET} is shorter than {MIN_SECRET_BYTES} bytes"),
+            "use the project's JWT secret (Settings → API), not a development value",
+        ));
+    }
+    let jwks_ok = match value(env, SUPABASE_JWKS) {
+        None => false,
+        Some(j) => match serde_json::from_str::<crate::auth::Jwks>(j) {
+            Ok(set) if !set.keys.is_empty() => true,
+            _ => {
+                p.push(problem(
+                    "ERR_CONFIG_MALFORMED",
+                    SUPABASE_JWKS,
+                    Severity::Error,
+                    format!("{SUPABASE_JWKS} is not a JSON Web Key Set with keys"),
+                    format!("unset {SUPABASE_JWKS} to fetch the project's JWKS instead"),
+                ));
+                false
+            }
+        },
+    };
+    let auth_configured = jwt_secret.is_some() || jwks_ok || supabase_url.is_some();
+    if !auth_configured {
+        p.push(problem(
+            "ERR_CONFIG_MISSING",
+            AUTH_JWT_SECRET,
+            Severity::Error,
+            "callers' JWTs cannot be verified: no JWT secret, JWKS or SUPABASE_URL".to_owned(),
+            format!(
+                "set {AUTH_JWT_SECRET} to the project's legacy JWT secret, or {SUPABASE_URL} \
+                 so the project's JWKS can be fetched"
+            ),
+        ));
+    }
+    let auth_issuer = match value(env, AUTH_JWT_ISSUER) {
+        Some(v) if v.eq_ignore_ascii_case("off") => None,
+        Some(_) => url_setting(env, AUTH_JWT_ISSUER, p),
+        None => supabase_url.as_ref().map(|u| format!("{u}/auth/v1")),
+    };
+    if vault == SecretsSource::Vault && !(supabase_url.is_some() && service) {
+        p.push(problem(
+            "ERR_CONFIG_MISSING",
+            SUPABASE_SERVICE_ROLE_KEY,
+            Severity::Error,
+            "SECRETS_SOURCE=vault needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY".to_owned(),
+            "deploy to Supabase (which sets both) or set SECRETS_SOURCE=env",
+        ));
+    }
+
+    // Avatar and token policy.
+    let avatar_mode = match value(env, AVATAR_MODE)
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("direct") => AvatarMode::Direct,
+        Some("agent") => AvatarMode::Agent,
+        Some("none") => AvatarMode::None,
+        Some(_) => {
+            p.push(invalid_value(AVATAR_MODE, "direct, agent or none"));
+            AvatarMode::Direct
+        }
+    };
+    let agent_name = value(env, AGENT_NAME).map(str::to_owned);
+    if agent_name
+        .as_deref()
+        .is_some_and(|a| !crate::scenario::is_agent_name(a))
+    {
+        p.push(invalid_value(
+            AGENT_NAME,
+            "an agent name matching ^[A-Za-z0-9_.-]{1,128}$",
+        ));
+    }
+    if avatar_mode == AvatarMode::Agent && agent_name.is_none() {
+        p.push(problem(
+            "ERR_CONFIG_MISSING",
+            AGENT_NAME,
+            Severity::Warning,
+            "AVATAR_MODE=agent without AGENT_NAME: only scenarios with an agent_name work"
+                .to_owned(),
+            "set AGENT_NAME to the name your agent worker registers with",
+        ));
+    }
+    let allowed_agents = list(env, TOKEN_ALLOWED_AGENTS);
+    if allowed_agents
+        .iter()
+        .any(|a| !crate::scenario::is_agent_name(a))
+    {
+        p.push(invalid_value(
+            TOKEN_ALLOWED_AGENTS,
+            "comma-separated agent names",
+        ));
+    }
+    let default_scenario_id = value(env, DEFAULT_SCENARIO_ID)
+        .unwrap_or("casual-conversation")
+        .to_owned();
+    if !crate::scenario::is_scenario_id(&default_scenario_id) {
+        p.push(invalid_value(
+            DEFAULT_SCENARIO_ID,
+            "a scenario id (lower-case slug)",
+        ));
+    }
+    let mut cors_allowed_origins = list(env, CORS_ALLOWED_ORIGINS);
+    if cors_allowed_origins.is_empty() {
+        cors_allowed_origins.push("*".to_owned());
+    }
+    if !cors_allowed_origins.iter().all(|o| is_origin(o)) {
+        p.push(invalid_value(
+            CORS_ALLOWED_ORIGINS,
+            "* or comma-separated origins such as https://app.example.com",
+        ));
+    }
+    let tavus_api_url = url_setting(env, TAVUS_API_URL, p)
+        .unwrap_or_else(|| crate::tavus::DEFAULT_TAVUS_API_URL.to_owned());
+    let functions_base = url_setting(env, FUNCTIONS_BASE_URL, p)
+        .or_else(|| supabase_url.as_ref().map(|u| format!("{u}/functions/v1")));
+    let callback_secret = match value(env, TAVUS_CALLBACK_SECRET) {
+        None => None,
+        Some(_) => check_credential(env, TAVUS_CALLBACK_SECRET, "a long random string", p),
+    };
+    if matches!(callback_secret, Some(n) if n < 24) {
+        p.push(problem(
+            "ERR_CONFIG_WEAK_SECRET",
+            TAVUS_CALLBACK_SECRET,
+            Severity::Warning,
+            format!(
+                "{TAVUS_CALLBACK_SECRET} is short: it is the only protection of the callback URL"
+            ),
+            "use at least 24 random characters, e.g. `openssl rand -hex 24`",
+        ));
+    }
+    let url_safe = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if callback_secret.is_some() && !value(env, TAVUS_CALLBACK_SECRET).is_some_and(url_safe) {
+        p.push(invalid_value(
+            TAVUS_CALLBACK_SECRET,
+            "letters, digits, - and _ only (it is a URL path segment)",
+        ));
+    }
+    let tavus_callback_base = match (callback_secret, &functions_base) {
+        (Some(_), Some(base)) => Some(format!("{base}/tavus-callback")),
+        _ => None,
+    };
+
+    let settings = EdgeSettings {
+        avatar_mode,
+        dry_run: avatar_mode == AvatarMode::Direct && tavus.is_none(),
+        agent_name,
+        allowed_agents,
+        allow_client_identity: flag(env, TOKEN_ALLOW_CLIENT_IDENTITY, false, p),
+        allow_client_room_name: flag(env, TOKEN_ALLOW_CLIENT_ROOM_NAME, false, p),
+        token_ttl_seconds: number(env, TOKEN_TTL_SECONDS, 900, 60..=86_400, p),
+        default_scenario_id,
+        avatar_identity: identity_setting(env, AVATAR_IDENTITY, "tavus-avatar-agent", p),
+        avatar_publish_on_behalf: identity_setting(env, AVATAR_PUBLISH_ON_BEHALF, "assistant", p),
+        max_live_sessions: number(env, MAX_LIVE_SESSIONS_PER_USER, 2, 1..=100, p),
+        rate_limit_per_minute: number(env, RATE_LIMIT_PER_MINUTE, 30, 0..=10_000, p),
+        allow_anonymous_users: flag(env, ALLOW_ANONYMOUS_USERS, false, p),
+        auth_issuer,
+        cors_allowed_origins,
+        secrets_source: vault,
+        secrets_cache_seconds: number(env, SECRETS_CACHE_SECONDS, 300, 0..=86_400, p),
+        scenario_cache_seconds: number(env, SCENARIO_CACHE_SECONDS, 30, 0..=3_600, p),
+        upstream_timeout_ms: number(env, UPSTREAM_TIMEOUT_MS, 10_000, 100..=120_000, p),
+        tavus_api_url,
+        tavus_test_mode: flag(env, TAVUS_TEST_MODE, false, p),
+        tavus_callback_base,
+        end_on_participant_left: flag(env, END_ON_PARTICIPANT_LEFT, true, p),
+        delete_room_on_end: flag(env, DELETE_ROOM_ON_END, true, p),
+        supabase_url,
+        livekit_api_url: livekit_api_url.clone(),
+    };
+
+    if vault == SecretsSource::Vault {
+        for pr in problems.iter_mut() {
+            if pr.code == "ERR_CONFIG_MISSING" && VAULT_SECRET_NAMES.contains(&pr.variable) {
+                let v = pr.variable;
+                pr.message = format!("{v} is in neither Vault nor the environment");
+                pr.fix = format!(
+                    "select vault.create_secret('<value>', '{v}'); in the SQL editor \
+                     (SECRETS_SOURCE=vault)"
+                );
+            }
+        }
+    }
     problems.sort_by_key(|p| p.severity == Severity::Warning);
-    ConfigReport {
-        livekit_configured: key.is_some() && secret.is_some() && api.is_some(),
-        tavus_configured: tavus.is_some(),
-        livekit_api_url: api,
-        problems,
+    LoadedSettings {
+        settings,
+        report: ConfigReport {
+            livekit_configured: key.is_some() && secret.is_some() && livekit_api_url.is_some(),
+            tavus_configured: tavus.is_some(),
+            database_configured,
+            auth_configured,
+            livekit_api_url,
+            problems,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_without_anything() {
+        let l = load_settings(&env(&[]));
+        let s = &l.settings;
+        assert_eq!((s.avatar_mode, s.dry_run), (AvatarMode::Direct, true));
+        assert_eq!((s.token_ttl_seconds, s.max_live_sessions), (900, 2));
+        assert_eq!(s.cors_allowed_origins, vec!["*".to_owned()]);
+        assert_eq!(s.tavus_api_url, "https://tavusapi.com");
+        assert!(!l.report.database_configured && !l.report.auth_configured);
+        let auth = l
+            .report
+            .problems
+            .iter()
+            .find(|p| p.variable == AUTH_JWT_SECRET);
+        assert_eq!(auth.map(|p| p.severity), Some(Severity::Error));
+    }
+
+    #[test]
+    fn each_bad_value_is_reported_against_its_variable() {
+        let cases = [
+            (AVATAR_MODE, "video"),
+            (TOKEN_TTL_SECONDS, "5"),
+            (RATE_LIMIT_PER_MINUTE, "-1"),
+            (MAX_LIVE_SESSIONS_PER_USER, "0"),
+            (CORS_ALLOWED_ORIGINS, "https://app.example.com/path"),
+            (TOKEN_ALLOWED_AGENTS, "tutor, bad name"),
+            (TOKEN_ALLOW_CLIENT_IDENTITY, "maybe"),
+            (DEFAULT_SCENARIO_ID, "Not A Slug"),
+            (SECRETS_SOURCE, "file"),
+            (AGENT_NAME, "a b"),
+            (UPSTREAM_TIMEOUT_MS, "ten"),
+            (TAVUS_CALLBACK_SECRET, "has/slash-and-is-long-enough-0123"),
+        ];
+        for (name, bad) in cases {
+            let l = load_settings(&env(&[(name, bad)]));
+            assert!(
+                l.report
+                    .problems
+                    .iter()
+                    .any(|p| p.variable == name && p.code == "ERR_CONFIG_INVALID"),
+                "{name}={bad}: {:?}",
+                l.report.problems
+            );
+        }
+        let ok = load_settings(&env(&[(
+            CORS_ALLOWED_ORIGINS,
+            "https://app.example.com, http://localhost:5173",
+        )]));
+        assert_eq!(ok.settings.cors_allowed_origins.len(), 2);
+        assert!(!ok
+            .report
+            .problems
+            .iter()
+            .any(|p| p.variable == CORS_ALLOWED_ORIGINS));
+    }
+
+    #[test]
+    fn supabase_settings_derive_issuer_callback_and_database() {
+        let e = env(&[
+            (SUPABASE_URL, "https://abc.supabase.co/"),
+            (SUPABASE_ANON_KEY, "anon"),
+            (SUPABASE_SERVICE_ROLE_KEY, "service"),
+            (TAVUS_CALLBACK_SECRET, "0123456789abcdef0123456789"),
+        ]);
+        let l = load_settings(&e);
+        assert!(l.report.database_configured && l.report.auth_configured);
+        assert_eq!(
+            l.settings.auth_issuer.as_deref(),
+            Some("https://abc.supabase.co/auth/v1")
+        );
+        assert_eq!(
+            l.settings.tavus_callback_base.as_deref(),
+            Some("https://abc.supabase.co/functions/v1/tavus-callback")
+        );
+        let mut off = e.clone();
+        off.insert(AUTH_JWT_ISSUER.into(), "off".into());
+        assert_eq!(load_settings(&off).settings.auth_issuer, None);
+    }
+
+    #[test]
+    fn vault_mode_names_the_missing_secret_and_where_to_put_it() {
+        let l = load_settings(&env(&[(SECRETS_SOURCE, "vault")]));
+        let p = l
+            .report
+            .problems
+            .iter()
+            .find(|p| p.variable == LIVEKIT_API_SECRET)
+            .unwrap();
+        assert!(p.message.contains("Vault"));
+        assert!(p.fix.contains("vault.create_secret"));
+        assert!(l
+            .report
+            .problems
+            .iter()
+            .any(|p| p.variable == SUPABASE_SERVICE_ROLE_KEY && p.severity == Severity::Error));
+    }
+
+    #[test]
+    fn jwks_is_checked_and_no_secret_is_ever_copied_out() {
+        let bad = load_settings(&env(&[(SUPABASE_JWKS, "{\"keys\":[]}")]));
+        assert!(bad
+            .report
+            .problems
+            .iter()
+            .any(|p| p.variable == SUPABASE_JWKS && p.code == "ERR_CONFIG_MALFORMED"));
+        let secrets = [
+            (LIVEKIT_API_SECRET, "lk-secret-value-0123456789abcdefXYZ"),
+            (AUTH_JWT_SECRET, "jwt-secret-value-0123456789abcdefXYZ"),
+            (TAVUS_API_KEY, "tavus-key-value-0123456789"),
+            (TAVUS_CALLBACK_SECRET, "callback-secret-0123456789abc"),
+            (SUPABASE_SERVICE_ROLE_KEY, "service-role-value-0123456789"),
+        ];
+        let l = load_settings(&env(&secrets));
+        let text = serde_json::to_string(&l).unwrap();
+        for (_, v) in secrets {
+            assert!(!text.contains(v), "leaked {v}");
+        }
     }
 }
