@@ -17,11 +17,106 @@ import type { ConfigReport } from "./types.ts";
  * if (!report.livekit_configured) console.error(report.problems);
  * ```
  */
-export function validateConfig(env: Record<string, string | undefined>): ConfigReport {
+export function validateConfig(
+  env: Record<string, string | undefined>,
+): ConfigReport {
   const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (typeof v === "string") clean[k] = v;
+  for (const [k, v] of Object.entries(env)) {
+    if (typeof v === "string") clean[k] = v;
+  }
   try {
     return core.validateConfig(clean) as ConfigReport;
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/** How the avatar reaches the room. */
+export type AvatarMode = "direct" | "agent" | "none";
+
+/** Every non-secret setting of the functions, parsed, defaults applied. */
+export interface EdgeSettings {
+  /** `AVATAR_MODE` (default `direct`). */
+  avatarMode: AvatarMode;
+  /** Direct mode without `TAVUS_API_KEY`: no Tavus call is made. */
+  dryRun: boolean;
+  /** `AGENT_NAME`. */
+  agentName: string | null;
+  /** `TOKEN_ALLOWED_AGENTS`. */
+  allowedAgents: string[];
+  /** `TOKEN_ALLOW_CLIENT_IDENTITY` (default false). */
+  allowClientIdentity: boolean;
+  /** `TOKEN_ALLOW_CLIENT_ROOM_NAME` (default false). */
+  allowClientRoomName: boolean;
+  /** `TOKEN_TTL_SECONDS` (default 900). */
+  tokenTtlSeconds: number;
+  /** `DEFAULT_SCENARIO_ID` (default `casual-conversation`). */
+  defaultScenarioId: string;
+  /** `AVATAR_IDENTITY` (default `tavus-avatar-agent`). */
+  avatarIdentity: string;
+  /** `AVATAR_PUBLISH_ON_BEHALF` (default `assistant`). */
+  avatarPublishOnBehalf: string;
+  /** `MAX_LIVE_SESSIONS_PER_USER` (default 2). */
+  maxLiveSessions: number;
+  /** `RATE_LIMIT_PER_MINUTE` (default 30; 0: off). */
+  rateLimitPerMinute: number;
+  /** `ALLOW_ANONYMOUS_USERS` (default false). */
+  allowAnonymousUsers: boolean;
+  /** `AUTH_JWT_ISSUER` or `{SUPABASE_URL}/auth/v1`; null when off or unknown. */
+  authIssuer: string | null;
+  /** `CORS_ALLOWED_ORIGINS` (default `["*"]`). */
+  corsAllowedOrigins: string[];
+  /** `SECRETS_SOURCE` (default `env`). */
+  secretsSource: "env" | "vault";
+  /** `SECRETS_CACHE_SECONDS` (default 300). */
+  secretsCacheSeconds: number;
+  /** `SCENARIO_CACHE_SECONDS` (default 30). */
+  scenarioCacheSeconds: number;
+  /** `UPSTREAM_TIMEOUT_MS` (default 10000). */
+  upstreamTimeoutMs: number;
+  /** `TAVUS_API_URL` (default `https://tavusapi.com`). */
+  tavusApiUrl: string;
+  /** `TAVUS_TEST_MODE` (default false). */
+  tavusTestMode: boolean;
+  /** `{FUNCTIONS_BASE_URL}/tavus-callback` when `TAVUS_CALLBACK_SECRET` is set. */
+  tavusCallbackBase: string | null;
+  /** `END_ON_PARTICIPANT_LEFT` (default true). */
+  endOnParticipantLeft: boolean;
+  /** `DELETE_ROOM_ON_END` (default true). */
+  deleteRoomOnEnd: boolean;
+  /** `SUPABASE_URL` without a trailing slash. */
+  supabaseUrl: string | null;
+  /** LiveKit's server-API base URL. */
+  livekitApiUrl: string | null;
+}
+
+/** Settings and the redacted report made from one environment. */
+export interface LoadedSettings {
+  /** The parsed settings (no secrets). */
+  settings: EdgeSettings;
+  /** The redacted report. */
+  report: ConfigReport;
+}
+
+/**
+ * Parses and validates every setting the functions read (invalid values fall
+ * back to their defaults and are reported), with the redacted report.
+ *
+ * @example
+ * ```ts
+ * const { settings, report } = parseSettings(Deno.env.toObject());
+ * if (settings.avatarMode === "direct" && settings.dryRun) console.warn("Tavus dry-run");
+ * ```
+ */
+export function parseSettings(
+  env: Record<string, string | undefined>,
+): LoadedSettings {
+  const clean: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (typeof v === "string") clean[k] = v;
+  }
+  try {
+    return core.parseSettings(clean) as LoadedSettings;
   } catch (e) {
     rethrow(e);
   }

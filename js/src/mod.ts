@@ -18,5 +18,36 @@ export { EdgeError } from "./errors.ts";
 export type { ErrorCode } from "./errors.ts";
 export type * from "./types.ts";
 export { createAccessToken, verifyAccessToken } from "./token.ts";
-export { validateConfig } from "./config.ts";
+export { parseSettings, validateConfig } from "./config.ts";
+export type { AvatarMode, EdgeSettings, LoadedSettings } from "./config.ts";
+export {
+  decodeSupabaseJwtHeader,
+  matchesAnySecret,
+  verifySupabaseJwt,
+} from "./supabase_auth.ts";
+export type {
+  JsonWebKeySet,
+  Jwk,
+  JwtHeader,
+  SupabaseClaims,
+  SupabaseJwtOptions,
+} from "./supabase_auth.ts";
+export { checkScenarioId, scenarioDispatchMetadata, validateScenario } from "./scenario.ts";
+export type { Scenario, ValidScenario } from "./scenario.ts";
+export {
+  createConversationBody,
+  parseConversationResponse,
+  parseCreateConversationResponse,
+  parseEndConversationResponse,
+  parseTavusCallback,
+  tavusConversationPath,
+} from "./tavus.ts";
+export type {
+  ConversationOptions,
+  ConversationState,
+  CreateConversationBody,
+  CreatedConversation,
+  EndOutcome,
+  TavusCallback,
+} from "./tavus.ts";
 export { hmacSha256 } from "./hmac.ts";

@@ -111,6 +111,10 @@ export interface ConfigReport {
   livekit_configured: boolean;
   /** The Tavus API key is present and well formed. */
   tavus_configured: boolean;
+  /** Supabase's URL and keys are present: scenarios and sessions live in Postgres. */
+  database_configured: boolean;
+  /** Callers' JWTs can be verified (JWT secret, JWKS, or a URL to fetch it from). */
+  auth_configured: boolean;
   /** LiveKit's server-API base URL, derived from `LIVEKIT_WS_URL`. */
   livekit_api_url?: string;
   /** Everything found wrong, errors first. */
