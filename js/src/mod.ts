@@ -20,11 +20,7 @@ export type * from "./types.ts";
 export { createAccessToken, verifyAccessToken } from "./token.ts";
 export { parseSettings, validateConfig } from "./config.ts";
 export type { AvatarMode, EdgeSettings, LoadedSettings } from "./config.ts";
-export {
-  decodeSupabaseJwtHeader,
-  matchesAnySecret,
-  verifySupabaseJwt,
-} from "./supabase_auth.ts";
+export { decodeSupabaseJwtHeader, matchesAnySecret, verifySupabaseJwt } from "./supabase_auth.ts";
 export type {
   JsonWebKeySet,
   Jwk,
