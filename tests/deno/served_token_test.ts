@@ -1,13 +1,17 @@
-// Serves the functions on loopback and checks the token with the official
-// livekit-server-sdk, an independent verifier.
+// Serves the functions on loopback (scripts/gateway.ts) and checks the token with the
+// official livekit-server-sdk, an independent verifier.
 import { TokenVerifier } from "livekit-server-sdk";
 import { assert, assertEquals } from "./assert.ts";
+import { ADA, JWT_SECRET, userJwt } from "./fixtures.ts";
 import { serveFunctions } from "./served.ts";
 
 const ENV = {
   LIVEKIT_API_KEY: "devkey",
   LIVEKIT_API_SECRET: "secret",
   LIVEKIT_WS_URL: "ws://127.0.0.1:7880",
+  AUTH_JWT_SECRET: JWT_SECRET,
+  AUTH_JWT_ISSUER: "http://127.0.0.1:54321/auth/v1",
+  AVATAR_MODE: "none",
   PATH: Deno.env.get("PATH") ?? "",
   HOME: Deno.env.get("HOME") ?? "",
   DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
@@ -16,57 +20,63 @@ const ENV = {
 Deno.test("served livekit-token: livekit-server-sdk's TokenVerifier accepts the token", async () => {
   const served = await serveFunctions(ENV);
   try {
+    const jwt = await userJwt(ADA, {}, JWT_SECRET, Date.now());
     const res = await fetch(`${served.base}/livekit-token`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        room_name: "practice-room",
-        participant_identity: "learner-1",
-        participant_name: "Ada",
-      }),
+      headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
+      body: JSON.stringify({ participant_name: "Ada" }),
     });
     assertEquals(res.status, 201);
     assertEquals(res.headers.get("access-control-allow-origin"), "*");
     const body = await res.json();
     assertEquals(body.server_url, "ws://127.0.0.1:7880");
     const claims = await new TokenVerifier("devkey", "secret").verify(body.participant_token);
-    assertEquals(claims.sub, "learner-1");
+    assertEquals(claims.sub, ADA);
     assertEquals(claims.name, "Ada");
-    assertEquals(claims.video?.room, "practice-room");
+    assertEquals(claims.video?.room, body.room_name);
     assertEquals(claims.video?.roomJoin, true);
     assertEquals(claims.video?.canPublish, true);
     assertEquals(claims.video?.canSubscribe, true);
     assert(typeof claims.exp === "number" && claims.exp > Date.now() / 1000);
+    // Without a session token the gateway-less function still answers with CORS and a code.
+    const anon = await fetch(`${served.base}/livekit-token`, { method: "POST" });
+    assertEquals(anon.status, 401);
+    assertEquals(anon.headers.get("access-control-allow-origin"), "*");
+    assertEquals((await anon.json()).error.code, "ERR_AUTH_MISSING");
   } finally {
     await served.close();
   }
 });
 
-Deno.test("served health: a missing secret is named, a present one never echoed", async () => {
+Deno.test("served health: booleans for anyone; secrets never echoed", async () => {
   const { LIVEKIT_API_SECRET: _, ...missing } = ENV;
   let served = await serveFunctions(missing);
   try {
     const report = await (await fetch(`${served.base}/livekit-token/health`)).json();
     assertEquals(report.livekit_configured, false);
-    assert(report.problems.some((p: { variable: string }) => p.variable === "LIVEKIT_API_SECRET"));
+    assertEquals(report.problems, undefined);
   } finally {
     await served.close();
   }
   const secrets = {
     LIVEKIT_API_SECRET: "a-long-development-secret-of-forty-bytes!",
     TAVUS_API_KEY: "tvs-test-key-9f8e7d6c5b4a",
+    SUPABASE_SERVICE_ROLE_KEY: "service-role-key-for-the-served-test",
   };
   served = await serveFunctions({ ...ENV, ...secrets });
   try {
-    const res = await fetch(`${served.base}/livekit-token/health`);
-    const raw = new Uint8Array(await res.arrayBuffer());
-    const text = new TextDecoder().decode(raw) + [...res.headers].join("\n");
-    const report = JSON.parse(new TextDecoder().decode(raw));
+    const res = await fetch(`${served.base}/livekit-token/health`, {
+      headers: { authorization: `Bearer ${secrets.SUPABASE_SERVICE_ROLE_KEY}` },
+    });
+    const raw = await res.text();
+    const text = raw + [...res.headers].join("\n");
+    const report = JSON.parse(raw);
     assertEquals([report.livekit_configured, report.tavus_configured], [true, true]);
+    assert(report.problems.some((p: { variable: string }) => p.variable === "SUPABASE_URL"));
     for (const secret of Object.values(secrets)) {
       assert(!text.includes(secret), "a secret was echoed");
+      assert(!served.logs().includes(secret), "a secret was logged");
     }
-    assert(!served.logs().includes(secrets.LIVEKIT_API_SECRET));
   } finally {
     await served.close();
   }

@@ -1,8 +1,11 @@
 /**
- * HTTP plumbing shared by every function: CORS on every response, a request
- * id on every response, JSON errors `{error: {code, message}}`, and routing
- * relative to the function's own path.
+ * HTTP plumbing shared by every function: CORS on every response (preflight
+ * and errors included), a request id on every response, JSON errors
+ * `{error: {code, message}}`, body limits, and routing relative to the
+ * function's own path.
  */
+import { EdgeError } from "livekit-tavus-edge";
+import { jsonLogger, type Logger } from "./log.ts";
 
 /** An error that becomes an HTTP response with a stable code. */
 export class HttpError extends Error {
@@ -17,15 +20,66 @@ export class HttpError extends Error {
   }
 }
 
-/** Headers browsers need to call the functions from another origin. */
-export const CORS_HEADERS: Record<string, string> = {
-  "access-control-allow-origin": "*",
+/**
+ * The HTTP status of each core error code the functions let through. Codes of
+ * a caller's token are 401 (403 for an anonymous user where they are refused);
+ * scenario rules are 400 for a requested id and 500 for a stored row (decided
+ * where they are raised); Tavus answers map as documented in the README.
+ */
+const STATUS_BY_CODE: Record<string, number> = {
+  ERR_AUTH_ANONYMOUS_USER: 403,
+  ERR_AUTH_JWKS: 503,
+  ERR_TAVUS_CONCURRENCY: 503,
+  ERR_TAVUS_RATE_LIMITED: 503,
+  ERR_TAVUS_UNAUTHORIZED: 502,
+  ERR_TAVUS_REPLICA: 502,
+  ERR_TAVUS_PERSONA: 502,
+  ERR_TAVUS_REJECTED: 502,
+  ERR_TAVUS_UNAVAILABLE: 502,
+  ERR_TAVUS_BAD_RESPONSE: 502,
+  ERR_TAVUS_NOT_FOUND: 502,
+};
+
+/** An {@linkcode EdgeError} from the core as an {@linkcode HttpError} with its status. */
+export function fromEdgeError(e: EdgeError, fallbackStatus = 500): HttpError {
+  const status = STATUS_BY_CODE[e.code] ??
+    (e.code.startsWith("ERR_AUTH_") ? 401 : fallbackStatus);
+  const headers: Record<string, string> = status === 401
+    ? { "www-authenticate": 'Bearer error="invalid_token"' }
+    : status === 503
+    ? { "retry-after": "30" }
+    : {};
+  return new HttpError(status, e.code, e.message, headers);
+}
+
+/** Headers every response carries whatever the origin. */
+const CORS_BASE: Record<string, string> = {
   "access-control-allow-headers":
     "authorization, x-client-info, apikey, content-type, x-retry-count, x-request-id",
   "access-control-allow-methods": "GET, POST, OPTIONS",
-  "access-control-expose-headers": "x-request-id",
+  "access-control-expose-headers": "x-request-id, retry-after",
   "access-control-max-age": "86400",
 };
+
+/**
+ * CORS headers for a request from `origin`: `*` when every origin is allowed,
+ * the origin itself (with `vary: origin`) when it is listed, and no
+ * `access-control-allow-origin` at all otherwise (the browser then blocks it).
+ */
+export function corsHeaders(origin: string | null, allowed: string[]): Record<string, string> {
+  if (allowed.includes("*")) return { ...CORS_BASE, "access-control-allow-origin": "*" };
+  const headers: Record<string, string> = { ...CORS_BASE, vary: "origin" };
+  if (origin !== null && allowed.includes(origin)) {
+    headers["access-control-allow-origin"] = origin;
+  }
+  return headers;
+}
+
+/** The origins allowed by `CORS_ALLOWED_ORIGINS` (comma-separated; default `*`). */
+export function allowedOrigins(value: string | undefined): string[] {
+  const list = (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return list.length === 0 ? ["*"] : list;
+}
 
 /** A JSON response with the given status. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -54,15 +108,28 @@ export function subPath(url: URL, functionName: string): string {
 /** A request handler, as given to `Deno.serve`. */
 export type Handler = (req: Request) => Response | Promise<Response>;
 
+/** A handler that also receives the request id. */
+export type InnerHandler = (req: Request, requestId: string) => Response | Promise<Response>;
+
+/** Options of {@linkcode withHttp}. */
+export interface HttpOptions {
+  /** Makes request ids. */
+  newId?: () => string;
+  /** The allowed CORS origins, read per request. */
+  corsOrigins?: () => string[];
+  /** Where unexpected errors are logged. */
+  log?: Logger;
+}
+
 /**
  * Wraps a handler: answers CORS preflight, turns thrown {@linkcode HttpError}s
- * into JSON errors, hides unexpected errors behind a 500 with a code, and adds
- * CORS and request-id headers to every response.
+ * (and core {@linkcode EdgeError}s) into JSON errors, hides unexpected errors
+ * behind a 500 with a code, and adds CORS and request-id headers to every
+ * response.
  */
-export function withHttp(
-  handler: Handler,
-  newId: () => string = () => crypto.randomUUID(),
-): Handler {
+export function withHttp(handler: InnerHandler, options: HttpOptions = {}): Handler {
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const log = options.log ?? jsonLogger;
   return async (req) => {
     const requestId = newId();
     let res: Response;
@@ -70,26 +137,43 @@ export function withHttp(
       res = new Response(null, { status: 204 });
     } else {
       try {
-        res = await handler(req);
+        res = await handler(req, requestId);
       } catch (e) {
         if (e instanceof HttpError) {
           res = errorResponse(e);
+        } else if (e instanceof EdgeError) {
+          res = errorResponse(fromEdgeError(e));
         } else {
           // The error itself may carry request data: log only its class.
-          console.error(JSON.stringify({
-            level: "error",
-            event: "unhandled_error",
+          log("error", "unhandled_error", {
             request_id: requestId,
             error: e instanceof Error ? e.name : typeof e,
-          }));
+          });
           res = errorResponse(new HttpError(500, "ERR_INTERNAL", "internal error"));
         }
       }
     }
-    for (const [k, v] of Object.entries(CORS_HEADERS)) res.headers.set(k, v);
+    let origins: string[];
+    try {
+      origins = options.corsOrigins?.() ?? ["*"];
+    } catch {
+      origins = ["*"];
+    }
+    for (const [k, v] of Object.entries(corsHeaders(req.headers.get("origin"), origins))) {
+      res.headers.set(k, v);
+    }
     res.headers.set("x-request-id", requestId);
     return res;
   };
+}
+
+/** 405 unless the method is one of `allowed`. */
+export function allowMethods(req: Request, ...allowed: string[]): void {
+  if (!allowed.includes(req.method)) {
+    throw new HttpError(405, "ERR_METHOD_NOT_ALLOWED", `use ${allowed.join(" or ")}`, {
+      allow: [...allowed, "OPTIONS"].join(", "),
+    });
+  }
 }
 
 /** Reads a JSON object body; an empty body is `{}`. */
@@ -150,4 +234,58 @@ export async function readLimited(req: Request, maxBytes: number): Promise<strin
   } catch {
     throw new HttpError(400, "ERR_BAD_ENCODING", "the body is not valid UTF-8");
   }
+}
+
+/**
+ * `fetch` with a deadline: aborts after `timeoutMs` and throws an
+ * {@linkcode HttpError} 504 with `timeoutCode`; a network failure becomes a
+ * 502 with `networkCode`. The message names the service, never the URL's
+ * query or any header.
+ */
+export async function fetchWithTimeout(
+  fetchFn: typeof fetch,
+  input: string | URL,
+  init: RequestInit,
+  timeoutMs: number,
+  service: string,
+  codes: { timeout: string; network: string },
+): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const res = await fetchFn(input, { ...init, signal: controller.signal });
+    // The deadline covers the body too.
+    const body = await res.arrayBuffer();
+    return new Response(body, { status: res.status, headers: res.headers });
+  } catch (e) {
+    if (controller.signal.aborted) {
+      throw new HttpError(504, codes.timeout, `${service} did not answer within ${timeoutMs} ms`);
+    }
+    if (e instanceof HttpError) throw e;
+    throw new HttpError(502, codes.network, `${service} could not be reached`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A `fetch` that applies {@linkcode fetchWithTimeout} to every call (for supabase-js). */
+export function timedFetch(
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+  service: string,
+  codes: { timeout: string; network: string },
+): typeof fetch {
+  return ((input: string | URL | Request, init?: RequestInit) => {
+    if (input instanceof Request) {
+      return fetchWithTimeout(
+        fetchFn,
+        input.url,
+        { method: input.method, headers: input.headers, body: input.body, ...init },
+        timeoutMs,
+        service,
+        codes,
+      );
+    }
+    return fetchWithTimeout(fetchFn, input, init ?? {}, timeoutMs, service, codes);
+  }) as typeof fetch;
 }

@@ -1,79 +1,433 @@
 /**
- * The `livekit-token` function: LiveKit's standard token endpoint.
+ * The `livekit-token` function: LiveKit's standard token endpoint behind
+ * Supabase auth, with the avatar coming.
  *
- * - `POST /` → `201 {server_url, participant_token, room_name, participant_name}`
- * - `GET /health` → the redacted configuration report
+ * - `POST /` → `201 {server_url, participant_token, room_name, participant_name, expires_at, …}`
+ * - `POST /end` → ends the caller's session(s) and their avatars
+ * - `GET /health` → booleans for anyone; the redacted problem list for the service role
  */
-import { createAccessToken } from "livekit-tavus-edge";
-import { type Handler, HttpError, json, readJsonObject, subPath, withHttp } from "./http.ts";
-import { type Env, loadSettings } from "./settings.ts";
+import {
+  checkScenarioId,
+  createAccessToken,
+  EdgeError,
+  type RoomAgentDispatch,
+  scenarioDispatchMetadata,
+  type ValidScenario,
+} from "livekit-tavus-edge";
+import { type Caller } from "./auth.ts";
+import { Context, type FunctionDeps } from "./context.ts";
+import {
+  allowMethods,
+  fromEdgeError,
+  type Handler,
+  HttpError,
+  json,
+  readJsonObject,
+  subPath,
+  withHttp,
+} from "./http.ts";
+import {
+  type ClaimArgs,
+  type ClaimedSession,
+  SessionError,
+  type SessionStore,
+} from "./sessions.ts";
+import {
+  type LiveKitSettings,
+  requireLiveKit,
+  type Settings,
+  settingsFromEnv,
+} from "./settings.ts";
+import { parseTokenRequest, type TokenRequest } from "./token_request.ts";
+import { DRY_RUN_PREFIX, dryRunConversationId } from "./upstream.ts";
 
-/** What the handler needs from the outside world; tests pass their own. */
-export interface TokenDeps {
-  /** The environment, read on every request. */
-  env: () => Env;
-  /** The clock. */
-  now?: () => Date;
-}
+export type { FunctionDeps as TokenDeps } from "./context.ts";
 
 const FUNCTION_NAME = "livekit-token";
 const MAX_BODY_BYTES = 64 * 1024;
-const TOKEN_TTL_SECONDS = 15 * 60;
-
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const v = body[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") {
-    throw new HttpError(400, "ERR_BAD_FIELD", `${field} must be a string`);
-  }
-  return v;
-}
+/** The avatar's token outlives the conversation's cap by this much. */
+const AVATAR_TOKEN_MARGIN_SECONDS = 300;
 
 /** Builds the handler for `Deno.serve`. */
-export function createTokenHandler(deps: TokenDeps): Handler {
-  const now = deps.now ?? (() => new Date());
-  return withHttp(async (req) => {
-    const path = subPath(new URL(req.url), FUNCTION_NAME);
-    const settings = loadSettings(deps.env());
+export function createTokenHandler(deps: FunctionDeps): Handler {
+  const ctx = new Context(deps);
+  return withHttp(async (req, requestId) => {
+    const url = new URL(req.url);
+    const path = subPath(url, FUNCTION_NAME);
     if (path === "/health") {
-      if (req.method !== "GET") {
-        throw new HttpError(405, "ERR_METHOD_NOT_ALLOWED", "use GET", { allow: "GET, OPTIONS" });
-      }
-      return json(settings.report);
+      allowMethods(req, "GET");
+      return await health(ctx, req);
+    }
+    if (path === "/end") {
+      allowMethods(req, "POST");
+      return await endRoute(ctx, req, requestId);
     }
     if (path !== "/") throw new HttpError(404, "ERR_NOT_FOUND", `no route ${path}`);
-    if (req.method !== "POST") {
-      throw new HttpError(405, "ERR_METHOD_NOT_ALLOWED", "use POST", { allow: "POST, OPTIONS" });
-    }
-    const body = await readJsonObject(req, MAX_BODY_BYTES);
-    const lk = settings.livekit;
-    if (!lk) {
+    allowMethods(req, "POST");
+    return await tokenRoute(ctx, req, url, requestId);
+  }, { newId: deps.newId, corsOrigins: ctx.corsOrigins, log: ctx.log });
+}
+
+/** Settings, authentication and the per-user rate limit: the start of every user route. */
+async function signedIn(
+  ctx: Context,
+  req: Request,
+  requestId: string,
+): Promise<{ s: Settings; caller: Caller }> {
+  const s = await ctx.settings.load();
+  const caller = await ctx.auth.authenticate(req, s, requestId);
+  ctx.rateLimiter.check(
+    caller.userId,
+    s.settings.rateLimitPerMinute,
+    ctx.now().getTime(),
+    ctx.log,
+    requestId,
+  );
+  return { s, caller };
+}
+
+function sessionError(e: unknown): never {
+  if (e instanceof SessionError) {
+    throw new HttpError(409, e.code, e.message, { "retry-after": "5" });
+  }
+  throw e;
+}
+
+async function tokenRoute(
+  ctx: Context,
+  req: Request,
+  url: URL,
+  requestId: string,
+): Promise<Response> {
+  const { s, caller } = await signedIn(ctx, req, requestId);
+  const r = parseTokenRequest(await readJsonObject(req, MAX_BODY_BYTES), url.searchParams);
+  const lk = requireLiveKit(s);
+
+  // Identity: the caller's user id unless the deployment lets callers choose.
+  let identity = caller.userId;
+  if (r.identity !== undefined && r.identity !== caller.userId) {
+    if (!s.settings.allowClientIdentity) {
       throw new HttpError(
-        503,
-        "ERR_NOT_CONFIGURED",
-        "LiveKit is not configured: see GET /health for what is missing",
+        403,
+        "ERR_IDENTITY_NOT_ALLOWED",
+        "participant_identity must be your user id (leave it out); TOKEN_ALLOW_CLIENT_IDENTITY relaxes this",
       );
     }
-    const roomName = optionalString(body, "room_name") ?? `room-${crypto.randomUUID()}`;
-    const identity = optionalString(body, "participant_identity") ??
-      `guest-${crypto.randomUUID()}`;
-    const name = optionalString(body, "participant_name");
-    const issuedAt = now();
-    const token = createAccessToken(lk.apiKey, lk.apiSecret, {
-      identity,
-      name,
-      ttl: TOKEN_TTL_SECONDS,
-      video: { roomJoin: true, room: roomName, canPublish: true, canSubscribe: true },
-      currentDate: issuedAt,
+    identity = r.identity;
+  }
+
+  const scenarioId = r.scenarioId ?? s.settings.defaultScenarioId;
+  try {
+    checkScenarioId(scenarioId);
+  } catch (e) {
+    if (e instanceof EdgeError) throw fromEdgeError(e, 400);
+    throw e;
+  }
+  const scenario = await ctx.scenarios(s).get(scenarioId, caller.jwt);
+  if (!scenario) {
+    throw new HttpError(404, "ERR_SCENARIO_NOT_FOUND", `no enabled scenario ${scenarioId}`);
+  }
+
+  const mode = s.settings.avatarMode;
+  const agentName = mode === "agent" ? scenario.agent_name ?? s.settings.agentName : null;
+  if (mode === "agent" && !agentName) {
+    throw new HttpError(
+      503,
+      "ERR_NOT_CONFIGURED",
+      `no agent to dispatch for scenario ${scenarioId}: set AGENT_NAME or the scenario's agent_name`,
+    );
+  }
+  const allowedAgents = new Set([...s.settings.allowedAgents, ...(agentName ? [agentName] : [])]);
+  for (const a of r.agents) {
+    if (!allowedAgents.has(a.agentName)) {
+      throw new HttpError(
+        403,
+        "ERR_AGENT_NOT_ALLOWED",
+        `agent ${a.agentName} may not be dispatched (TOKEN_ALLOWED_AGENTS lists the agents callers may ask for)`,
+      );
+    }
+  }
+
+  const store = ctx.sessions(s);
+  const session = await claimSession(ctx, s, store, caller, r, scenario);
+
+  let conversationId = session.conversationId;
+  let avatarStatus: string;
+  if (mode === "direct") {
+    if (!session.reused) {
+      conversationId = await startAvatar(ctx, s, lk, store, scenario, session, requestId);
+    }
+    avatarStatus = conversationId === null
+      ? "starting"
+      : conversationId.startsWith(DRY_RUN_PREFIX)
+      ? "dry_run"
+      : "live";
+  } else {
+    avatarStatus = mode === "agent" ? "dispatched" : "none";
+  }
+
+  const agents: RoomAgentDispatch[] = [];
+  if (agentName) {
+    const clientMetadata = r.agents.find((a) => a.agentName === agentName)?.metadata;
+    agents.push({
+      agentName,
+      metadata: scenarioDispatchMetadata(scenario, { sessionId: session.id, clientMetadata }),
     });
-    return json({
-      server_url: lk.wsUrl,
-      participant_token: token,
-      room_name: roomName,
-      participant_name: name ?? identity,
-      expires_at: new Date(
-        (Math.floor(issuedAt.getTime() / 1000) + TOKEN_TTL_SECONDS) * 1000,
-      ).toISOString(),
-    }, 201);
+  }
+  for (const a of r.agents) {
+    if (a.agentName === agentName) continue;
+    agents.push(a.metadata === undefined ? { agentName: a.agentName } : { ...a });
+  }
+
+  const issuedAt = ctx.now();
+  const ttl = s.settings.tokenTtlSeconds;
+  const token = createAccessToken(lk.apiKey, lk.apiSecret, {
+    identity,
+    ...(r.name !== undefined && { name: r.name }),
+    ...(r.metadata !== undefined && { metadata: r.metadata }),
+    ...(r.attributes !== undefined && { attributes: r.attributes }),
+    ...(agents.length > 0 && { roomConfig: { agents } }),
+    ttl,
+    video: {
+      roomJoin: true,
+      room: session.roomName,
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+    },
+    currentDate: issuedAt,
   });
+  ctx.log("info", "token_issued", {
+    request_id: requestId,
+    user_id: caller.userId,
+    session_id: session.id,
+    scenario_id: scenarioId,
+    reused: session.reused,
+    avatar_status: avatarStatus,
+  });
+  return json({
+    server_url: lk.wsUrl,
+    participant_token: token,
+    room_name: session.roomName,
+    participant_name: r.name ?? identity,
+    expires_at: new Date((Math.floor(issuedAt.getTime() / 1000) + ttl) * 1000).toISOString(),
+    scenario_id: scenarioId,
+    session_id: session.id,
+    session_expires_at: session.expiresAt,
+    avatar_mode: mode,
+    avatar_status: avatarStatus,
+    conversation_id: conversationId,
+    dry_run: avatarStatus === "dry_run",
+    reused: session.reused,
+  }, 201);
+}
+
+/**
+ * The caller's open session of the scenario, or a new one in a fresh room.
+ * A `room_name` from the caller must name that open session, unless
+ * `TOKEN_ALLOW_CLIENT_ROOM_NAME` lets callers choose the room of a new one.
+ * In direct mode, a session left `starting` by a request that died (no
+ * conversation recorded well after the upstream timeout) is failed and
+ * replaced.
+ */
+async function claimSession(
+  ctx: Context,
+  s: Settings,
+  store: SessionStore,
+  caller: Caller,
+  r: TokenRequest,
+  scenario: ValidScenario,
+): Promise<ClaimedSession> {
+  const scenarioId = scenario.scenario_id;
+  if (r.roomName !== undefined && !s.settings.allowClientRoomName) {
+    const own = await store.listOpen(
+      caller.userId,
+      { roomName: r.roomName, scenarioId },
+      caller.jwt,
+    );
+    if (own.length === 0) {
+      throw new HttpError(
+        403,
+        "ERR_ROOM_NOT_ALLOWED",
+        "room_name may only name your own open session of this scenario: leave it out to get a room",
+      );
+    }
+  }
+  const duration = scenario.max_call_duration_seconds;
+  const args = (): ClaimArgs => ({
+    userId: caller.userId,
+    scenarioId,
+    roomName: s.settings.allowClientRoomName && r.roomName ? r.roomName : ctx.newRoomName(),
+    mode: s.settings.avatarMode,
+    maxLive: s.settings.maxLiveSessions,
+    durationSeconds: duration,
+  });
+  let session = await store.claim(args()).catch(sessionError);
+  const startedAt = Date.parse(session.expiresAt) - duration * 1000;
+  const staleAfterMs = 3 * s.settings.upstreamTimeoutMs + 5_000;
+  if (
+    s.settings.avatarMode === "direct" && session.reused && session.status === "starting" &&
+    ctx.now().getTime() - startedAt > staleAfterMs
+  ) {
+    await store.end(session.id, "failed: start abandoned");
+    session = await store.claim(args()).catch(sessionError);
+  }
+  if (r.roomName !== undefined && session.roomName !== r.roomName) {
+    throw new HttpError(
+      409,
+      "ERR_ROOM_CONFLICT",
+      "you already have an open session of this scenario in another room: end it first",
+    );
+  }
+  return session;
+}
+
+/**
+ * Direct mode, new session: mint the avatar's token, create the Tavus
+ * conversation in the room (or make up a dry-run id without a key), record it.
+ * On any failure the session is marked failed, and a conversation that was
+ * created is ended, so no row claims an avatar that is not there and no
+ * conversation runs unrecorded.
+ */
+async function startAvatar(
+  ctx: Context,
+  s: Settings,
+  lk: LiveKitSettings,
+  store: SessionStore,
+  scenario: ValidScenario,
+  session: ClaimedSession,
+  requestId: string,
+): Promise<string> {
+  const tavus = ctx.tavus(s);
+  let created: string | null = null;
+  try {
+    let conversationId: string;
+    if (!tavus) {
+      conversationId = dryRunConversationId();
+    } else {
+      const avatarToken = createAccessToken(lk.apiKey, lk.apiSecret, {
+        identity: s.settings.avatarIdentity,
+        name: scenario.display_name,
+        kind: "agent",
+        attributes: { "lk.publish_on_behalf": s.settings.avatarPublishOnBehalf },
+        ttl: scenario.max_call_duration_seconds + AVATAR_TOKEN_MARGIN_SECONDS,
+        video: { roomJoin: true, room: session.roomName, canPublish: true, canSubscribe: true },
+        currentDate: ctx.now(),
+      });
+      const callbackUrl = s.settings.tavusCallbackBase && s.callbackSecret
+        ? `${s.settings.tavusCallbackBase}/${s.callbackSecret}`
+        : undefined;
+      const conversation = await tavus.createConversation(scenario, {
+        livekitWsUrl: lk.wsUrl,
+        livekitRoomToken: avatarToken,
+        conversationName: `${scenario.scenario_id} ${session.roomName}`,
+        ...(callbackUrl && { callbackUrl }),
+        testMode: s.settings.tavusTestMode,
+      });
+      conversationId = created = conversation.conversation_id;
+    }
+    if (!await store.markLive(session.id, conversationId)) {
+      throw new HttpError(
+        409,
+        "ERR_SESSION_CONFLICT",
+        "the session ended while its avatar was starting: retry",
+      );
+    }
+    return conversationId;
+  } catch (e) {
+    const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+    ctx.log("error", "avatar_start_failed", {
+      request_id: requestId,
+      session_id: session.id,
+      scenario_id: scenario.scenario_id,
+      code,
+    });
+    await store.end(session.id, `failed: ${code}`).catch(() => {
+      ctx.log("error", "session_fail_failed", { request_id: requestId, session_id: session.id });
+    });
+    if (created !== null && tavus) {
+      await tavus.endConversation(created).catch(() => {
+        ctx.log("error", "tavus_end_failed", { request_id: requestId, conversation_id: created });
+      });
+    }
+    throw e;
+  }
+}
+
+/** `POST /end`: ends the caller's open session(s), optionally only one room's or scenario's. */
+async function endRoute(ctx: Context, req: Request, requestId: string): Promise<Response> {
+  const { s, caller } = await signedIn(ctx, req, requestId);
+  const body = await readJsonObject(req, MAX_BODY_BYTES);
+  for (const key of Object.keys(body)) {
+    if (!["room_name", "roomName", "scenario_id", "scenarioId"].includes(key)) {
+      throw new HttpError(400, "ERR_UNKNOWN_FIELD", `unknown field ${key}`);
+    }
+  }
+  const pick = (a: string, b: string): string | undefined => {
+    const v = body[a] ?? body[b];
+    if (v !== undefined && v !== null && typeof v !== "string") {
+      throw new HttpError(400, "ERR_BAD_FIELD", `${a} must be a string`);
+    }
+    return (v as string | null | undefined) ?? undefined;
+  };
+  const filter = {
+    ...(pick("room_name", "roomName") !== undefined && { roomName: pick("room_name", "roomName") }),
+    ...(pick("scenario_id", "scenarioId") !== undefined &&
+      { scenarioId: pick("scenario_id", "scenarioId") }),
+  };
+  const store = ctx.sessions(s);
+  const open = await store.listOpen(caller.userId, filter, caller.jwt);
+  if (open.length === 0) {
+    throw new HttpError(404, "ERR_SESSION_NOT_FOUND", "you have no open session to end");
+  }
+  const ended = [];
+  for (const row of open) {
+    const e = await store.end(row.id, "ended_by_user");
+    const result = e
+      ? await ctx.finishEnded(s, e, { deleteRoom: true, requestId, reason: "ended_by_user" })
+      : { tavus: "already_ended", room: "kept" };
+    ended.push({
+      session_id: row.id,
+      room_name: row.roomName,
+      scenario_id: row.scenarioId,
+      conversation_id: row.conversationId,
+      ...result,
+    });
+  }
+  return json({ ended });
+}
+
+/** `GET /health`: booleans for anyone, the full redacted report for the service role. */
+async function health(ctx: Context, req: Request): Promise<Response> {
+  let s: Settings;
+  let vaultProblem: Record<string, string> | null = null;
+  try {
+    s = await ctx.settings.load();
+  } catch (e) {
+    if (!(e instanceof HttpError)) throw e;
+    s = settingsFromEnv(ctx.deps.env());
+    vaultProblem = {
+      code: e.code,
+      variable: "SECRETS_SOURCE",
+      message: e.message,
+      fix: "check that the migrations are applied and the secrets are in Vault",
+      severity: "error",
+    };
+  }
+  const r = s.report;
+  const body: Record<string, unknown> = {
+    ok: r.livekit_configured && r.auth_configured && vaultProblem === null,
+    livekit_configured: r.livekit_configured,
+    tavus_configured: r.tavus_configured,
+    database_configured: r.database_configured,
+    auth_configured: r.auth_configured,
+    avatar_mode: s.settings.avatarMode,
+    dry_run: s.settings.dryRun,
+  };
+  if (await ctx.auth.isServiceRole(req, s)) {
+    body.livekit_api_url = r.livekit_api_url ?? null;
+    body.secrets_source = s.settings.secretsSource;
+    body.problems = vaultProblem ? [vaultProblem, ...r.problems] : r.problems;
+  }
+  return json(body);
 }

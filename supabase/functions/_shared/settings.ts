@@ -1,29 +1,114 @@
 /**
- * Settings read from the environment (`Deno.env` when deployed), validated by
- * the Rust core. Secrets stay in this object and never reach a response or log.
+ * Settings: read from the environment (`Deno.env` when deployed) or, with
+ * `SECRETS_SOURCE=vault`, the secrets from Supabase Vault through the
+ * service-role RPC `get_edge_secrets` (cached per instance). Parsed and
+ * validated by the Rust core. Secrets stay in this object and never reach a
+ * response or a log line.
  */
-import { type ConfigReport, validateConfig } from "livekit-tavus-edge";
+import { createClient } from "@supabase/supabase-js";
+import {
+  type ConfigReport,
+  type EdgeSettings,
+  type JsonWebKeySet,
+  parseSettings,
+} from "livekit-tavus-edge";
+import { HttpError, timedFetch } from "./http.ts";
 
 /** A snapshot of environment variables. */
 export type Env = Record<string, string | undefined>;
+
+/** The secrets read from Vault when `SECRETS_SOURCE=vault` (the migration's allow-list). */
+export const VAULT_SECRET_NAMES = [
+  "LIVEKIT_API_KEY",
+  "LIVEKIT_API_SECRET",
+  "LIVEKIT_WS_URL",
+  "TAVUS_API_KEY",
+  "TAVUS_CALLBACK_SECRET",
+  "AUTH_JWT_SECRET",
+] as const;
 
 /** Everything the functions need to know about LiveKit. */
 export interface LiveKitSettings {
   apiKey: string;
   apiSecret: string;
-  /** The WebSocket URL clients connect to. */
+  /** The WebSocket URL clients (and the avatar) connect to. */
   wsUrl: string;
 }
 
-/** Validated settings: LiveKit credentials when configured, and the redacted report. */
+/** Supabase's URL and keys. */
+export interface SupabaseSettings {
+  url: string;
+  /** The `apikey` of reads made with a caller's JWT (RLS applies). */
+  anonKey: string;
+  /** RPCs and Vault. */
+  serviceRoleKey: string;
+}
+
+/** Validated settings with the secrets the handlers use. */
 export interface Settings {
-  livekit: LiveKitSettings | null;
+  /** Every non-secret setting, parsed, defaults applied. */
+  settings: EdgeSettings;
+  /** The redacted report. */
   report: ConfigReport;
+  /** LiveKit credentials, when configured. */
+  livekit: LiveKitSettings | null;
+  /** The Tavus API key, when configured (direct mode is a dry-run without it). */
+  tavusApiKey: string | null;
+  /** Supabase, when configured (otherwise the in-memory development stores). */
+  supabase: SupabaseSettings | null;
+  /** The legacy HS256 JWT secret. */
+  jwtSecret: string | null;
+  /** `SUPABASE_JWKS`, when set. */
+  jwks: JsonWebKeySet | null;
+  /** The Tavus callback URL's secret segment. */
+  callbackSecret: string | null;
+  /** Keys that make a caller the service role (service-role key, secret keys). */
+  serviceKeys: string[];
+  /** Development only: a shared in-memory session store (scripts/gateway.ts). */
+  devSessionStoreUrl: string | null;
+}
+
+const nonEmpty = (v: string | undefined): string | null =>
+  v !== undefined && v.trim() !== "" ? v : null;
+
+/** Values of a JSON map variable such as `SUPABASE_SECRET_KEYS` (empty when absent or bad). */
+function jsonMapValues(v: string | undefined): string[] {
+  if (!v) return [];
+  try {
+    const parsed = JSON.parse(v);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      return Object.values(parsed).filter((x): x is string => typeof x === "string");
+    }
+  } catch {
+    // Reported by nobody: the legacy keys are used instead.
+  }
+  return [];
+}
+
+/** The first value of a JSON map variable, preferring its `default` entry. */
+function jsonMapDefault(v: string | undefined): string | null {
+  if (!v) return null;
+  try {
+    const parsed = JSON.parse(v);
+    if (typeof parsed?.default === "string") return parsed.default;
+  } catch {
+    return null;
+  }
+  return jsonMapValues(v)[0] ?? null;
+}
+
+/** Fills the legacy key variables from the newer JSON key maps when only those are set. */
+function withKeyFallbacks(env: Env): Env {
+  const out = { ...env };
+  out.SUPABASE_ANON_KEY ??= jsonMapDefault(env.SUPABASE_PUBLISHABLE_KEYS) ?? undefined;
+  out.SUPABASE_SERVICE_ROLE_KEY ??= jsonMapDefault(env.SUPABASE_SECRET_KEYS) ?? undefined;
+  return out;
 }
 
 /** Validates `env` with the core and extracts what the handlers use. */
-export function loadSettings(env: Env): Settings {
-  const report = validateConfig(env);
+export function settingsFromEnv(rawEnv: Env): Settings {
+  const env = withKeyFallbacks(rawEnv);
+  const { settings, report } = parseSettings(env);
   const livekit = report.livekit_configured
     ? {
       apiKey: env.LIVEKIT_API_KEY!,
@@ -31,5 +116,125 @@ export function loadSettings(env: Env): Settings {
       wsUrl: env.LIVEKIT_WS_URL!,
     }
     : null;
-  return { livekit, report };
+  const supabase = report.database_configured
+    ? {
+      url: settings.supabaseUrl!,
+      anonKey: env.SUPABASE_ANON_KEY!,
+      serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY!,
+    }
+    : null;
+  let jwks: JsonWebKeySet | null = null;
+  if (nonEmpty(env.SUPABASE_JWKS)) {
+    try {
+      const parsed = JSON.parse(env.SUPABASE_JWKS!);
+      if (Array.isArray(parsed?.keys) && parsed.keys.length > 0) jwks = parsed;
+    } catch {
+      // Reported by the core as ERR_CONFIG_MALFORMED.
+    }
+  }
+  return {
+    settings,
+    report,
+    livekit,
+    tavusApiKey: report.tavus_configured ? env.TAVUS_API_KEY! : null,
+    supabase,
+    jwtSecret: nonEmpty(env.AUTH_JWT_SECRET),
+    jwks,
+    callbackSecret: nonEmpty(env.TAVUS_CALLBACK_SECRET),
+    serviceKeys: [
+      env.SUPABASE_SERVICE_ROLE_KEY ?? "",
+      ...jsonMapValues(env.SUPABASE_SECRET_KEYS),
+    ].filter((k) => k !== ""),
+    devSessionStoreUrl: nonEmpty(env.DEV_SESSION_STORE_URL),
+  };
+}
+
+/** What {@linkcode SettingsLoader} needs. */
+export interface SettingsDeps {
+  /** The environment, read on every request. */
+  env: () => Env;
+  /** The network (Vault reads). */
+  fetch?: typeof fetch;
+  /** The clock (Vault cache). */
+  now?: () => Date;
+}
+
+/**
+ * Loads settings per request: from the environment, and with
+ * `SECRETS_SOURCE=vault` from Vault (values in Vault win over the
+ * environment; the read is cached for `SECRETS_CACHE_SECONDS`).
+ */
+export class SettingsLoader {
+  #cache: { key: string; at: number; secrets: Record<string, string> } | null = null;
+
+  constructor(private readonly deps: SettingsDeps) {}
+
+  /** The settings for this request. */
+  async load(): Promise<Settings> {
+    const env = this.deps.env();
+    const base = settingsFromEnv(env);
+    if (base.settings.secretsSource !== "vault" || base.supabase === null) return base;
+    const secrets = await this.#vault(base);
+    return settingsFromEnv({ ...env, ...secrets, SECRETS_SOURCE: "vault" });
+  }
+
+  async #vault(base: Settings): Promise<Record<string, string>> {
+    const sb = base.supabase!;
+    const key = `${sb.url}\n${sb.serviceRoleKey}`;
+    const now = (this.deps.now?.() ?? new Date()).getTime();
+    const ttl = base.settings.secretsCacheSeconds * 1000;
+    if (this.#cache && this.#cache.key === key && now - this.#cache.at < ttl) {
+      return this.#cache.secrets;
+    }
+    const client = createClient(sb.url, sb.serviceRoleKey, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: {
+        fetch: timedFetch(
+          this.deps.fetch ?? fetch,
+          base.settings.upstreamTimeoutMs,
+          "Supabase (Vault)",
+          { timeout: "ERR_CONFIG_VAULT_TIMEOUT", network: "ERR_CONFIG_VAULT" },
+        ),
+      },
+    });
+    let data: unknown;
+    try {
+      data = (await client.rpc("get_edge_secrets", { p_names: [...VAULT_SECRET_NAMES] })
+        .throwOnError()).data;
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      const code = (e as { code?: unknown })?.code;
+      const msg = (e as { message?: unknown })?.message;
+      throw new HttpError(
+        503,
+        "ERR_CONFIG_VAULT",
+        `could not read secrets from Vault (get_edge_secrets: ${
+          typeof code === "string" ? code : "?"
+        } ${typeof msg === "string" && msg.startsWith("ERR_") ? msg : ""})`.replace(/ \)$/, ")"),
+        { "retry-after": "30" },
+      );
+    }
+    const secrets: Record<string, string> = {};
+    if (data && typeof data === "object" && !Array.isArray(data)) {
+      for (const name of VAULT_SECRET_NAMES) {
+        const v = (data as Record<string, unknown>)[name];
+        if (typeof v === "string" && v !== "") secrets[name] = v;
+      }
+    }
+    this.#cache = { key, at: now, secrets };
+    return secrets;
+  }
+}
+
+/** 503 unless LiveKit is configured. */
+export function requireLiveKit(s: Settings): LiveKitSettings {
+  if (!s.livekit) {
+    throw new HttpError(
+      503,
+      "ERR_NOT_CONFIGURED",
+      "LiveKit is not configured: see GET /livekit-token/health (as the service role) for what is missing",
+      { "retry-after": "60" },
+    );
+  }
+  return s.livekit;
 }

@@ -1,0 +1,178 @@
+/**
+ * Caller authentication inside the function, so it works with
+ * `verify_jwt = false` too: the Supabase user JWT from `Authorization`,
+ * verified with `AUTH_JWT_SECRET` (HS256) or the project's JWKS (ES256/RS256:
+ * `SUPABASE_JWKS`, else fetched from `{SUPABASE_URL}/auth/v1/.well-known/jwks.json`
+ * and cached per instance), then the core's claim rules.
+ */
+import {
+  decodeSupabaseJwtHeader,
+  EdgeError,
+  type JsonWebKeySet,
+  matchesAnySecret,
+  type SupabaseClaims,
+  verifySupabaseJwt,
+} from "livekit-tavus-edge";
+import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
+import { clientIp, type Logger } from "./log.ts";
+import type { Settings } from "./settings.ts";
+
+/** A signed-in caller. */
+export interface Caller {
+  /** The user id (`sub`). */
+  userId: string;
+  /** The verified claims. */
+  claims: SupabaseClaims;
+  /** The caller's JWT, for reads under RLS. Never logged. */
+  jwt: string;
+}
+
+/** How long a fetched JWKS is reused. */
+const JWKS_TTL_MS = 10 * 60 * 1000;
+/** A token with an unknown `kid` refetches the JWKS at most this often (key rotation). */
+const JWKS_REFETCH_MS = 30 * 1000;
+
+/** The bearer token of `Authorization: Bearer <token>`, or null. */
+export function bearer(req: Request): string | null {
+  const h = req.headers.get("authorization");
+  const m = h?.match(/^Bearer\s+(\S+)\s*$/i);
+  return m ? m[1]! : null;
+}
+
+/** What {@linkcode Authenticator} needs. */
+export interface AuthDeps {
+  fetch: typeof fetch;
+  now: () => Date;
+  log: Logger;
+}
+
+/** Verifies callers; holds the per-instance JWKS cache. */
+export class Authenticator {
+  #jwks: { url: string; keys: JsonWebKeySet; at: number } | null = null;
+
+  constructor(private readonly deps: AuthDeps) {}
+
+  /**
+   * The signed-in caller, or an {@linkcode HttpError}: 401 with an `ERR_AUTH_*`
+   * code for a missing, forged, expired or anonymous-key token; 403
+   * `ERR_AUTH_ANONYMOUS_USER`; 503 when no way to verify is configured.
+   */
+  async authenticate(req: Request, s: Settings, requestId: string): Promise<Caller> {
+    const fail = (e: HttpError): never => {
+      this.deps.log("warn", "auth_failed", {
+        request_id: requestId,
+        code: e.code,
+        path: new URL(req.url).pathname,
+        ip: clientIp(req),
+      });
+      throw e;
+    };
+    const token = bearer(req);
+    if (token === null) {
+      fail(
+        new HttpError(
+          401,
+          "ERR_AUTH_MISSING",
+          "send the signed-in user's access token as `Authorization: Bearer <jwt>`",
+          { "www-authenticate": "Bearer" },
+        ),
+      );
+    }
+    if (!s.report.auth_configured) {
+      throw new HttpError(
+        503,
+        "ERR_NOT_CONFIGURED",
+        "caller authentication is not configured: set AUTH_JWT_SECRET or SUPABASE_URL",
+        { "retry-after": "60" },
+      );
+    }
+    try {
+      const header = decodeSupabaseJwtHeader(token!);
+      const jwks = header.alg === "HS256" ? undefined : await this.#keys(s, header.kid);
+      const claims = await verifySupabaseJwt(token!, {
+        secret: s.jwtSecret ?? undefined,
+        jwks,
+        issuer: s.settings.authIssuer ?? undefined,
+        allowAnonymous: s.settings.allowAnonymousUsers,
+        currentDate: this.deps.now(),
+      });
+      return { userId: claims.sub!, claims, jwt: token! };
+    } catch (e) {
+      if (e instanceof EdgeError) fail(fromEdgeError(e));
+      if (e instanceof HttpError) fail(e);
+      throw e;
+    }
+  }
+
+  /**
+   * Whether the caller holds the service role: `Authorization: Bearer` or
+   * `apikey` equal to a service key (constant-time), or an HS256 service_role
+   * JWT signed with `AUTH_JWT_SECRET`.
+   */
+  async isServiceRole(req: Request, s: Settings): Promise<boolean> {
+    const presented = [bearer(req), req.headers.get("apikey")].filter((v): v is string => !!v);
+    if (presented.some((p) => matchesAnySecret(p, s.serviceKeys))) return true;
+    const token = bearer(req);
+    if (!token || !s.jwtSecret) return false;
+    try {
+      await verifySupabaseJwt(token, {
+        secret: s.jwtSecret,
+        role: "service_role",
+        audience: null,
+        requireSubject: false,
+        currentDate: this.deps.now(),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The JWKS: `SUPABASE_JWKS`, else fetched (and refetched for an unknown kid). */
+  async #keys(s: Settings, kid: string | undefined): Promise<JsonWebKeySet | undefined> {
+    if (s.jwks) return s.jwks;
+    if (!s.settings.supabaseUrl) return undefined;
+    const url = `${s.settings.supabaseUrl}/auth/v1/.well-known/jwks.json`;
+    const now = this.deps.now().getTime();
+    const cached = this.#jwks?.url === url ? this.#jwks : null;
+    const known = kid === undefined || cached?.keys.keys.some((k) => k.kid === kid);
+    if (
+      cached && (now - cached.at < JWKS_TTL_MS) &&
+      (known || now - cached.at < JWKS_REFETCH_MS)
+    ) {
+      return cached.keys;
+    }
+    const res = await fetchWithTimeout(
+      this.deps.fetch,
+      url,
+      { headers: { accept: "application/json" } },
+      5_000,
+      "Supabase Auth (JWKS)",
+      { timeout: "ERR_AUTH_JWKS_UNAVAILABLE", network: "ERR_AUTH_JWKS_UNAVAILABLE" },
+    ).catch((e) => {
+      if (cached) return null; // keep using the keys we have
+      throw new HttpError(503, "ERR_AUTH_JWKS_UNAVAILABLE", (e as Error).message, {
+        "retry-after": "30",
+      });
+    });
+    if (res === null) return cached!.keys;
+    let body: unknown = null;
+    try {
+      body = await res.json();
+    } catch {
+      // handled below
+    }
+    const keys = (body as JsonWebKeySet | null)?.keys;
+    if (!res.ok || !Array.isArray(keys)) {
+      if (cached) return cached.keys;
+      throw new HttpError(
+        503,
+        "ERR_AUTH_JWKS_UNAVAILABLE",
+        `the project's JWKS could not be read (HTTP ${res.status})`,
+        { "retry-after": "30" },
+      );
+    }
+    this.#jwks = { url, keys: body as JsonWebKeySet, at: now };
+    return this.#jwks.keys;
+  }
+}

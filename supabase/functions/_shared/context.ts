@@ -1,0 +1,197 @@
+/**
+ * What every handler is built from: the injected dependencies (environment,
+ * clock, network, log, and optionally stores for tests), and the per-instance
+ * state derived from them (settings loader, JWKS cache, rate limiter, store
+ * and client instances). Shared code never imports a function's `index.ts`.
+ */
+import { Authenticator } from "./auth.ts";
+import { allowedOrigins, HttpError } from "./http.ts";
+import { jsonLogger, type Logger } from "./log.ts";
+import { RateLimiter } from "./rate_limit.ts";
+import { EmbeddedScenarios, type ScenarioSource, SupabaseScenarios } from "./scenarios.ts";
+import {
+  DevSessionStoreClient,
+  type EndedSession,
+  MemorySessionStore,
+  type SessionStore,
+} from "./sessions.ts";
+import { SupabaseSessionStore } from "./sessions_supabase.ts";
+import { type Env, type Settings, SettingsLoader } from "./settings.ts";
+import { DRY_RUN_PREFIX, RoomService, TavusClient } from "./upstream.ts";
+
+/** The outside world of a handler; tests pass their own. */
+export interface FunctionDeps {
+  /** The environment, read on every request. */
+  env: () => Env;
+  /** The clock. */
+  now?: () => Date;
+  /** The network (Tavus, LiveKit, Supabase, JWKS). */
+  fetch?: typeof fetch;
+  /** Structured log sink. */
+  log?: Logger;
+  /** Request ids. */
+  newId?: () => string;
+  /** A session store to use instead of the one the settings choose. */
+  sessions?: SessionStore;
+  /** A scenario source to use instead of the one the settings choose. */
+  scenarios?: ScenarioSource;
+  /** Room names for new sessions (default: `avatar-` + 128 random bits). */
+  newRoomName?: () => string;
+}
+
+/** An unguessable room name: `avatar-` and 32 hex digits (128 random bits). */
+export function randomRoomName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return "avatar-" + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Per-instance state of one function. */
+export class Context {
+  readonly now: () => Date;
+  readonly fetch: typeof fetch;
+  readonly log: Logger;
+  readonly newRoomName: () => string;
+  readonly settings: SettingsLoader;
+  readonly auth: Authenticator;
+  readonly rateLimiter = new RateLimiter();
+  #memory: MemorySessionStore | null = null;
+  #stores = new Map<string, SessionStore | ScenarioSource>();
+
+  constructor(readonly deps: FunctionDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.fetch = deps.fetch ?? fetch;
+    this.log = deps.log ?? jsonLogger;
+    this.newRoomName = deps.newRoomName ?? randomRoomName;
+    this.settings = new SettingsLoader({ env: deps.env, fetch: this.fetch, now: this.now });
+    this.auth = new Authenticator({ fetch: this.fetch, now: this.now, log: this.log });
+  }
+
+  /** The allowed CORS origins, straight from the environment (works even when settings fail). */
+  corsOrigins = (): string[] => allowedOrigins(this.deps.env().CORS_ALLOWED_ORIGINS);
+
+  /** The session store: injected, else Supabase when configured, else in memory (development). */
+  sessions(s: Settings): SessionStore {
+    if (this.deps.sessions) return this.deps.sessions;
+    if (s.supabase) {
+      const key = `sessions\n${s.supabase.url}\n${s.supabase.serviceRoleKey}`;
+      let store = this.#stores.get(key) as SessionStore | undefined;
+      if (!store) {
+        store = new SupabaseSessionStore(
+          s.supabase,
+          this.fetch,
+          s.settings.upstreamTimeoutMs,
+          this.now,
+        );
+        this.#stores.set(key, store);
+      }
+      return store;
+    }
+    if (s.devSessionStoreUrl) return new DevSessionStoreClient(s.devSessionStoreUrl, this.fetch);
+    return this.#memory ??= new MemorySessionStore(this.now);
+  }
+
+  /** The scenario source: injected, else Supabase when configured, else the embedded defaults. */
+  scenarios(s: Settings): ScenarioSource {
+    if (this.deps.scenarios) return this.deps.scenarios;
+    if (!s.supabase) return embedded;
+    const key = `scenarios\n${s.supabase.url}\n${s.settings.scenarioCacheSeconds}`;
+    let source = this.#stores.get(key) as ScenarioSource | undefined;
+    if (!source) {
+      source = new SupabaseScenarios(
+        s.supabase,
+        this.fetch,
+        s.settings.upstreamTimeoutMs,
+        s.settings.scenarioCacheSeconds,
+        this.now,
+      );
+      this.#stores.set(key, source);
+    }
+    return source;
+  }
+
+  /** The Tavus client, or null in dry-run. */
+  tavus(s: Settings): TavusClient | null {
+    return s.tavusApiKey
+      ? new TavusClient(
+        s.tavusApiKey,
+        s.settings.tavusApiUrl,
+        this.fetch,
+        s.settings.upstreamTimeoutMs,
+      )
+      : null;
+  }
+
+  /** LiveKit's RoomService, when LiveKit is configured. */
+  rooms(s: Settings): RoomService | null {
+    return s.livekit
+      ? new RoomService(s.livekit, this.fetch, s.settings.upstreamTimeoutMs, this.now)
+      : null;
+  }
+
+  /**
+   * After a session row was ended by this call: ends its Tavus conversation
+   * (exactly once, since only one call gets the row) and, when asked and
+   * configured, deletes the room so nothing (agent, avatar) stays in it.
+   * Failures are logged, not thrown: the row is already ended and Tavus stops
+   * the conversation at `max_call_duration` at the latest.
+   */
+  async finishEnded(
+    s: Settings,
+    ended: EndedSession,
+    options: { deleteRoom: boolean; requestId: string; reason: string },
+  ): Promise<{ tavus: string; room: string }> {
+    let tavus = "none";
+    const id = ended.conversationId;
+    if (id && id.startsWith(DRY_RUN_PREFIX)) {
+      tavus = "dry_run";
+    } else if (id) {
+      const client = this.tavus(s);
+      if (!client) {
+        tavus = "not_configured";
+        this.log("error", "tavus_end_skipped", {
+          request_id: options.requestId,
+          conversation_id: id,
+          reason: "TAVUS_API_KEY is not set",
+        });
+      } else {
+        try {
+          tavus = await client.endConversation(id);
+        } catch (e) {
+          tavus = "failed";
+          this.log("error", "tavus_end_failed", {
+            request_id: options.requestId,
+            conversation_id: id,
+            session_id: ended.id,
+            code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+          });
+        }
+      }
+    }
+    let room = "kept";
+    if (options.deleteRoom && s.settings.deleteRoomOnEnd) {
+      const rooms = this.rooms(s);
+      if (rooms) {
+        try {
+          room = await rooms.deleteRoom(ended.roomName);
+        } catch (e) {
+          room = "failed";
+          this.log("error", "room_delete_failed", {
+            request_id: options.requestId,
+            room: ended.roomName,
+            code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+          });
+        }
+      }
+    }
+    this.log("info", "session_ended", {
+      request_id: options.requestId,
+      session_id: ended.id,
+      reason: options.reason,
+      tavus,
+      room,
+    });
+    return { tavus, room };
+  }
+}
+
+const embedded = new EmbeddedScenarios();

@@ -1,0 +1,215 @@
+/**
+ * The deployed {@linkcode SessionStore}: supabase-js against the project's
+ * PostgREST. Writes go through the service-role RPCs of
+ * `supabase/migrations/20261125000100_avatar_session_rpcs.sql`; the caller's
+ * own sessions are read with the caller's JWT, so row level security decides
+ * what they see.
+ */
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import { HttpError, timedFetch } from "./http.ts";
+import {
+  type ClaimArgs,
+  type ClaimedSession,
+  type EndedSession,
+  SESSION_MESSAGES,
+  SessionError,
+  type SessionRow,
+  type SessionStore,
+} from "./sessions.ts";
+import type { SupabaseSettings } from "./settings.ts";
+
+const CLIENT_OPTIONS = {
+  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+} as const;
+
+const ROW_COLUMNS = "id,user_id,scenario_id,room_name,mode,conversation_id,status,expires_at";
+
+const DB_CODES = { timeout: "ERR_DATABASE_TIMEOUT", network: "ERR_DATABASE_UNAVAILABLE" };
+
+interface DbRow {
+  id: string;
+  user_id: string;
+  scenario_id: string;
+  room_name: string;
+  mode: SessionRow["mode"];
+  conversation_id: string | null;
+  status: SessionRow["status"];
+  expires_at: string;
+}
+
+function toRow(r: DbRow | null | undefined): SessionRow | null {
+  if (!r) return null;
+  return {
+    id: r.id,
+    userId: r.user_id,
+    scenarioId: r.scenario_id,
+    roomName: r.room_name,
+    mode: r.mode,
+    conversationId: r.conversation_id,
+    status: r.status,
+    expiresAt: r.expires_at,
+  };
+}
+
+function toEnded(
+  rows: { id: string; conversation_id: string | null; room_name: string; user_id: string }[],
+): EndedSession | null {
+  const r = rows?.[0];
+  return r
+    ? { id: r.id, conversationId: r.conversation_id, roomName: r.room_name, userId: r.user_id }
+    : null;
+}
+
+/**
+ * Turns a supabase-js failure into a coded error: the RPCs' `P0001 ERR_…`
+ * refusals become {@linkcode SessionError}s, a duplicate room name
+ * `ERR_ROOM_TAKEN`, anything else a 503 naming the call and the SQLSTATE only.
+ */
+function dbError(e: unknown, call: string): Error {
+  if (e instanceof HttpError) return e;
+  const code = (e as { code?: unknown })?.code;
+  const message = (e as { message?: unknown })?.message;
+  if (code === "P0001" && (message === "ERR_SESSION_LIMIT" || message === "ERR_SESSION_ENDING")) {
+    return new SessionError(message, SESSION_MESSAGES[message]);
+  }
+  if (code === "23505" && typeof message === "string" && message.includes("room_name")) {
+    return new SessionError("ERR_ROOM_TAKEN", SESSION_MESSAGES.ERR_ROOM_TAKEN);
+  }
+  return new HttpError(
+    503,
+    "ERR_DATABASE",
+    `the database refused ${call} (${typeof code === "string" && code ? code : "no code"})`,
+    { "retry-after": "10" },
+  );
+}
+
+/** Sessions in Postgres through PostgREST. */
+export class SupabaseSessionStore implements SessionStore {
+  readonly #service: SupabaseClient;
+  readonly #fetch: typeof fetch;
+
+  constructor(
+    private readonly supabase: SupabaseSettings,
+    fetchFn: typeof fetch,
+    timeoutMs: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.#fetch = timedFetch(fetchFn, timeoutMs, "Supabase", DB_CODES);
+    this.#service = createClient(supabase.url, supabase.serviceRoleKey, {
+      ...CLIENT_OPTIONS,
+      global: { fetch: this.#fetch },
+    });
+  }
+
+  async #rpc<T>(name: string, args: Record<string, unknown>): Promise<T> {
+    try {
+      return (await this.#service.rpc(name, args).throwOnError()).data as T;
+    } catch (e) {
+      throw dbError(e, name);
+    }
+  }
+
+  async claim(a: ClaimArgs): Promise<ClaimedSession> {
+    const rows = await this.#rpc<
+      {
+        id: string;
+        room_name: string;
+        conversation_id: string | null;
+        status: "starting" | "live";
+        expires_at: string;
+        reused: boolean;
+      }[]
+    >("claim_avatar_session", {
+      p_user_id: a.userId,
+      p_scenario_id: a.scenarioId,
+      p_room_name: a.roomName,
+      p_mode: a.mode,
+      p_max_live: a.maxLive,
+      p_duration_seconds: a.durationSeconds,
+    });
+    const r = rows?.[0];
+    if (!r) throw dbError({ code: "no row" }, "claim_avatar_session");
+    return {
+      id: r.id,
+      roomName: r.room_name,
+      conversationId: r.conversation_id,
+      status: r.status,
+      expiresAt: r.expires_at,
+      reused: r.reused,
+    };
+  }
+
+  async markLive(sessionId: string, conversationId: string): Promise<boolean> {
+    return (await this.#rpc<boolean>("mark_avatar_session_live", {
+      p_session_id: sessionId,
+      p_conversation_id: conversationId,
+    })) === true;
+  }
+
+  async end(sessionId: string, reason: string): Promise<EndedSession | null> {
+    return toEnded(
+      await this.#rpc("end_avatar_session", { p_session_id: sessionId, p_reason: reason }),
+    );
+  }
+
+  async endForRoom(roomName: string, reason: string): Promise<EndedSession | null> {
+    return toEnded(
+      await this.#rpc("end_avatar_sessions_for_room", {
+        p_room_name: roomName,
+        p_reason: reason,
+      }),
+    );
+  }
+
+  async recordWebhookEvent(
+    eventId: string,
+    event: string,
+    roomName: string | null,
+  ): Promise<boolean> {
+    return (await this.#rpc<boolean>("record_webhook_event", {
+      p_event_id: eventId,
+      p_event: event,
+      p_room_name: roomName,
+    })) === true;
+  }
+
+  async #findOne(column: string, value: string, call: string): Promise<SessionRow | null> {
+    try {
+      const { data } = await this.#service.from("avatar_sessions").select(ROW_COLUMNS)
+        .eq(column, value).maybeSingle().throwOnError();
+      return toRow(data as DbRow | null);
+    } catch (e) {
+      throw dbError(e, call);
+    }
+  }
+
+  findByRoom(roomName: string): Promise<SessionRow | null> {
+    return this.#findOne("room_name", roomName, "avatar_sessions by room");
+  }
+
+  findByConversation(conversationId: string): Promise<SessionRow | null> {
+    return this.#findOne("conversation_id", conversationId, "avatar_sessions by conversation");
+  }
+
+  async listOpen(
+    userId: string,
+    filter: { roomName?: string; scenarioId?: string },
+    callerJwt: string,
+  ): Promise<SessionRow[]> {
+    const user = createClient(this.supabase.url, this.supabase.anonKey, {
+      ...CLIENT_OPTIONS,
+      global: { fetch: this.#fetch, headers: { Authorization: `Bearer ${callerJwt}` } },
+    });
+    let q = user.from("avatar_sessions").select(ROW_COLUMNS).eq("user_id", userId)
+      .in("status", ["starting", "live"]).gt("expires_at", this.now().toISOString());
+    if (filter.roomName !== undefined) q = q.eq("room_name", filter.roomName);
+    if (filter.scenarioId !== undefined) q = q.eq("scenario_id", filter.scenarioId);
+    try {
+      const { data } = await q.order("created_at", { ascending: false }).limit(20)
+        .throwOnError();
+      return ((data ?? []) as DbRow[]).map((r) => toRow(r)!);
+    } catch (e) {
+      throw dbError(e, "avatar_sessions of the caller");
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The two upstream APIs the functions call, with timeouts: Tavus
+ * (conversations) and LiveKit's RoomService (deleting a room when a session
+ * ends early). Bodies and answers are built and classified by the core.
+ */
+import {
+  type ConversationOptions,
+  type ConversationState,
+  createConversationBody,
+  type CreatedConversation,
+  EdgeError,
+  type EndOutcome,
+  parseConversationResponse,
+  parseCreateConversationResponse,
+  parseEndConversationResponse,
+  serverApiRequest,
+  tavusConversationPath,
+  type ValidScenario,
+} from "livekit-tavus-edge";
+import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
+import type { LiveKitSettings } from "./settings.ts";
+
+const TAVUS_CODES = { timeout: "ERR_TAVUS_TIMEOUT", network: "ERR_TAVUS_NETWORK" };
+const LIVEKIT_CODES = { timeout: "ERR_LIVEKIT_TIMEOUT", network: "ERR_LIVEKIT_NETWORK" };
+
+function coded<T>(f: () => T, status = 502): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof EdgeError) throw fromEdgeError(e, status);
+    throw e;
+  }
+}
+
+/** Tavus' conversation API. */
+export class TavusClient {
+  constructor(
+    private readonly apiKey: string,
+    private readonly apiUrl: string,
+    private readonly fetchFn: typeof fetch,
+    private readonly timeoutMs: number,
+  ) {}
+
+  #call(path: string, init: RequestInit): Promise<Response> {
+    return fetchWithTimeout(
+      this.fetchFn,
+      `${this.apiUrl}${path}`,
+      { ...init, headers: { "x-api-key": this.apiKey, "content-type": "application/json" } },
+      this.timeoutMs,
+      "Tavus",
+      TAVUS_CODES,
+    );
+  }
+
+  /** Creates the conversation of `scenario` in a LiveKit room; coded HTTP errors on failure. */
+  async createConversation(
+    scenario: ValidScenario,
+    options: ConversationOptions,
+  ): Promise<CreatedConversation> {
+    const body = coded(() => createConversationBody(scenario, options), 500);
+    const res = await this.#call("/v2/conversations", {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return coded(() => parseCreateConversationResponse(res.status, text, scenario));
+  }
+
+  /** Ends a conversation; every outcome means it no longer runs. */
+  async endConversation(conversationId: string): Promise<EndOutcome> {
+    const path = coded(() => tavusConversationPath(conversationId, { end: true }));
+    const res = await this.#call(path, { method: "POST" });
+    const text = await res.text();
+    return coded(() => parseEndConversationResponse(res.status, text));
+  }
+
+  /** A conversation's current state. */
+  async getConversation(conversationId: string): Promise<ConversationState> {
+    const path = coded(() => tavusConversationPath(conversationId));
+    const res = await this.#call(path, { method: "GET" });
+    const text = await res.text();
+    return coded(() => parseConversationResponse(res.status, text));
+  }
+}
+
+/** LiveKit's RoomService, for what the functions need of it. */
+export class RoomService {
+  constructor(
+    private readonly livekit: LiveKitSettings,
+    private readonly fetchFn: typeof fetch,
+    private readonly timeoutMs: number,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Deletes a room (everyone in it is disconnected); `not_found` when it is already gone. */
+  async deleteRoom(room: string): Promise<"deleted" | "not_found"> {
+    const req = coded(() =>
+      serverApiRequest(
+        "DeleteRoom",
+        this.livekit.wsUrl,
+        this.livekit.apiKey,
+        this.livekit.apiSecret,
+        { room },
+        { currentDate: this.now() },
+      ), 500);
+    const res = await fetchWithTimeout(
+      this.fetchFn,
+      req.url,
+      { method: req.method, headers: req.headers, body: req.body },
+      this.timeoutMs,
+      "LiveKit",
+      LIVEKIT_CODES,
+    );
+    const text = await res.text();
+    if (res.ok) return "deleted";
+    if (res.status === 404 || text.includes('"not_found"')) return "not_found";
+    throw new HttpError(
+      502,
+      "ERR_LIVEKIT_UPSTREAM",
+      `LiveKit refused DeleteRoom (HTTP ${res.status})`,
+    );
+  }
+}
+
+/** Conversation ids made up in dry-run (no Tavus call was made for them). */
+export const DRY_RUN_PREFIX = "cdryrun";
+
+/** A dry-run conversation id: valid for the table, recognisably not from Tavus. */
+export function dryRunConversationId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return DRY_RUN_PREFIX + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,190 @@
+/**
+ * A loopback stand-in for Tavus' conversation API (https://tavusapi.com), as
+ * documented: `x-api-key` header, JSON bodies, ids `r…`/`p…`/`c…`, error bodies
+ * with `error` or `message`, 401 `{"message":"Invalid access token"}`, the
+ * concurrency cap `400 {"message":"User has reached maximum concurrent conversations"}`.
+ *
+ * Besides answering like Tavus, it checks what this project promises to send
+ * and records every deviation in the request's `problems`: `max_call_duration`
+ * always set and in range, a full language name, a LiveKit URL and an avatar
+ * token of kind `agent` with `lk.publish_on_behalf` for the conversation's room.
+ */
+import { decodeJwt } from "jose";
+import { type RecordedRequest, reply, serveStandIn, type StandIn } from "./common.ts";
+
+/** A conversation the stand-in holds. */
+export interface TavusConversation {
+  conversation_id: string;
+  status: "active" | "ended" | "deleted";
+  replica_id: string;
+  persona_id?: string;
+  /** The create body as received. */
+  body: Record<string, unknown>;
+  /** How many end calls it received. */
+  endCalls: number;
+}
+
+/** Failure modes and data. */
+export interface TavusOptions {
+  /** The valid key (default `tavus-test-key`). */
+  apiKey?: string;
+  /** Known replica ids (default: those of default_scenarios.json). */
+  replicas?: string[];
+  /** Known persona ids (default: those of default_scenarios.json). */
+  personas?: string[];
+  /** Concurrent active conversations before the cap error (default unlimited). */
+  maxConcurrent?: number;
+  /** Delay before answering (ms), or per request. */
+  delayMs?: number | ((rec: RecordedRequest) => number);
+  /** Answer this instead (status, body) when it returns something. */
+  failWith?: (rec: RecordedRequest) => { status: number; body: unknown } | undefined;
+}
+
+/** The running stand-in. */
+export interface TavusStandIn extends StandIn {
+  /** Conversations by id. */
+  conversations: Map<string, TavusConversation>;
+  /** The valid key. */
+  apiKey: string;
+}
+
+const LANGUAGES = new Set(
+  ("arabic bulgarian chinese croatian czech danish dutch english filipino finnish french german " +
+    "greek hindi hungarian indonesian italian japanese korean malay norwegian polish portuguese " +
+    "romanian russian slovak spanish swedish tamil turkish ukrainian vietnamese multilingual")
+    .split(" "),
+);
+
+const DEFAULTS = JSON.parse(
+  Deno.readTextFileSync(
+    new URL("../../supabase/functions/_shared/default_scenarios.json", import.meta.url),
+  ),
+) as { replica_id: string; persona_id: string }[];
+
+function newId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(5));
+  return "c" + [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** Checks the LiveKit part of a create body; returns the problems. */
+function checkLiveKit(props: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const url = props.livekit_ws_url;
+  if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
+    problems.push("properties.livekit_ws_url is not a ws(s):// URL");
+  }
+  const token = props.livekit_room_token;
+  if (typeof token !== "string") {
+    problems.push("properties.livekit_room_token is missing");
+    return problems;
+  }
+  try {
+    const c = decodeJwt(token) as Record<string, unknown> & {
+      video?: { roomJoin?: boolean; room?: string };
+      attributes?: Record<string, string>;
+    };
+    if (c.kind !== "agent") problems.push("avatar token: kind is not agent");
+    if (!c.attributes?.["lk.publish_on_behalf"]) {
+      problems.push("avatar token: no lk.publish_on_behalf attribute");
+    }
+    if (c.video?.roomJoin !== true || !c.video?.room) {
+      problems.push("avatar token: no roomJoin grant for a room");
+    }
+    if (typeof c.sub !== "string" || c.sub === "") problems.push("avatar token: no identity");
+    if (typeof c.exp !== "number") problems.push("avatar token: no exp");
+  } catch {
+    problems.push("properties.livekit_room_token is not a JWT");
+  }
+  return problems;
+}
+
+/** Starts the stand-in on a free loopback port. */
+export function startTavus(options: TavusOptions = {}): TavusStandIn {
+  const apiKey = options.apiKey ?? "tavus-test-key";
+  const replicas = new Set(options.replicas ?? DEFAULTS.map((d) => d.replica_id));
+  const personas = new Set(options.personas ?? DEFAULTS.map((d) => d.persona_id));
+  const conversations = new Map<string, TavusConversation>();
+
+  const server = serveStandIn((_req, rec) => {
+    if (rec.headers.get("x-api-key") !== apiKey) {
+      if (!rec.headers.get("x-api-key")) rec.problems.push("no x-api-key header");
+      return reply({ message: "Invalid access token" }, 401);
+    }
+    const injected = options.failWith?.(rec);
+    if (injected) return reply(injected.body, injected.status);
+
+    if (rec.method === "POST" && rec.path === "/v2/conversations") {
+      if (!/^application\/json/i.test(rec.headers.get("content-type") ?? "")) {
+        rec.problems.push("content-type is not application/json");
+      }
+      const b = rec.body as Record<string, unknown> | null;
+      if (!b || typeof b !== "object") return reply({ error: "Invalid request body" }, 400);
+      if (typeof b.replica_id !== "string" || !replicas.has(b.replica_id)) {
+        return reply({ error: "Invalid replica_id" }, 400);
+      }
+      if (b.persona_id !== undefined && !personas.has(b.persona_id as string)) {
+        return reply({ error: "Invalid persona_id" }, 400);
+      }
+      const props = (b.properties ?? {}) as Record<string, unknown>;
+      const max = props.max_call_duration;
+      if (!Number.isInteger(max) || (max as number) < 60 || (max as number) > 3600) {
+        rec.problems.push("properties.max_call_duration is not set to 60..3600 seconds");
+      }
+      if (typeof props.language !== "string" || !LANGUAGES.has(props.language)) {
+        rec.problems.push(`properties.language ${JSON.stringify(props.language)} is not a name`);
+      }
+      if (typeof b.conversational_context !== "string" || b.conversational_context === "") {
+        rec.problems.push("conversational_context is missing");
+      }
+      rec.problems.push(...checkLiveKit(props));
+      const active = [...conversations.values()].filter((c) => c.status === "active").length;
+      if (active >= (options.maxConcurrent ?? Infinity)) {
+        return reply({ message: "User has reached maximum concurrent conversations" }, 400);
+      }
+      const id = newId();
+      conversations.set(id, {
+        conversation_id: id,
+        status: "active",
+        replica_id: b.replica_id,
+        persona_id: b.persona_id as string | undefined,
+        body: b,
+        endCalls: 0,
+      });
+      return reply({
+        conversation_id: id,
+        conversation_name: b.conversation_name ?? "New Conversation",
+        conversation_url: `https://tavus.daily.co/${id}`,
+        status: "active",
+        callback_url: b.callback_url ?? "",
+        created_at: new Date().toISOString(),
+      });
+    }
+
+    const m = rec.path.match(/^\/v2\/conversations\/([^/]+)(\/end)?$/);
+    if (m) {
+      const c = conversations.get(m[1]!);
+      if (!c || c.status === "deleted") return reply({ error: "Invalid conversation_id" }, 400);
+      if (rec.method === "POST" && m[2]) {
+        c.endCalls++;
+        c.status = "ended";
+        return reply({});
+      }
+      if (rec.method === "GET" && !m[2]) {
+        return reply({
+          conversation_id: c.conversation_id,
+          status: c.status,
+          replica_id: c.replica_id,
+          persona_id: c.persona_id,
+        });
+      }
+      if (rec.method === "DELETE" && !m[2]) {
+        c.status = "deleted";
+        return new Response(null, { status: 204 });
+      }
+    }
+    rec.problems.push("not a Tavus API call");
+    return reply({ message: "Not found" }, 404);
+  }, options.delayMs);
+
+  return { ...server, conversations, apiKey };
+}
