@@ -40,7 +40,7 @@ log "building the npm package (js/dist)"
 rm -rf "$ROOT/js/dist"
 tsc -p "$ROOT/js/tsconfig.json"
 # tsc rewrites `./x.ts` imports to `./x.js` in .js output but not in declarations.
-sed -i -E "s#([\"'])(\.\.?/[^\"']*)\.ts([\"'])#\1\2.js\3#g" "$ROOT"/js/dist/src/*.d.ts
+find "$ROOT/js/dist/src" -name '*.d.ts' -exec sed -i -E "s#([\"'])(\.\.?/[^\"']*)\.ts([\"'])#\1\2.js\3#g" {} +
 mkdir -p "$ROOT/js/dist/gen"
 cp "$gen"/livekit_tavus_edge.js "$gen"/livekit_tavus_edge.d.ts "$gen"/wasm_bytes.js "$gen"/wasm_bytes.d.ts \
   "$ROOT/js/dist/gen/"

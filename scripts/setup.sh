@@ -33,3 +33,9 @@ if [ ! -x "$ROOT/.venv/bin/python" ] ||
   "$ROOT/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/interop/requirements.txt"
   cp "$ROOT/tests/interop/requirements.txt" "$ROOT/.venv/.requirements.txt"
 fi
+
+# openssl: the doctor's tests make a self-signed certificate with it at test time.
+if ! command -v openssl >/dev/null 2>&1; then
+  log "installing openssl"
+  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+fi
