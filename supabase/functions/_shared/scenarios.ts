@@ -74,6 +74,7 @@ export class SupabaseScenarios implements ScenarioSource {
     if (hit && now - hit.at < this.ttlSeconds * 1000) return hit.value;
     const client = createClient(this.supabase.url, this.supabase.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      db: { retry: false },
       global: { fetch: this.#fetch, headers: { Authorization: `Bearer ${callerJwt}` } },
     });
     let data: unknown;

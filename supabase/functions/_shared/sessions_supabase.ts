@@ -20,6 +20,8 @@ import type { SupabaseSettings } from "./settings.ts";
 
 const CLIENT_OPTIONS = {
   auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  // Fail fast with a code: the caller retries, not supabase-js behind our deadline.
+  db: { retry: false },
 } as const;
 
 const ROW_COLUMNS = "id,user_id,scenario_id,room_name,mode,conversation_id,status,expires_at";

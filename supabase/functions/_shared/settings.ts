@@ -188,6 +188,7 @@ export class SettingsLoader {
     }
     const client = createClient(sb.url, sb.serviceRoleKey, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      db: { retry: false },
       global: {
         fetch: timedFetch(
           this.deps.fetch ?? fetch,
