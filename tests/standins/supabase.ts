@@ -57,6 +57,8 @@ export interface SupabaseOptions {
   scenarios?: Record<string, unknown>[];
   /** Vault secrets by name. */
   vault?: Record<string, string>;
+  /** The allow-list of `get_edge_secrets` (default: the migration's, {@linkcode vaultAllowList}). */
+  vaultAllowList?: string[];
   /** Delay before answering (ms), or per request. */
   delayMs?: number | ((rec: RecordedRequest) => number);
   /** Answer this instead when it returns something. */
@@ -109,7 +111,7 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
     livekit_webhook_events: [],
   };
   const vault = { ...(options.vault ?? {}) };
-  const allowList = vaultAllowList();
+  const allowList = options.vaultAllowList ?? vaultAllowList();
   const jwks = options.jwks ? createLocalJWKSet(options.jwks) : null;
   const OPEN = ["starting", "live", "ending"];
 

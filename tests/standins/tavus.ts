@@ -1,5 +1,7 @@
 /**
- * A loopback stand-in for Tavus' conversation API (https://tavusapi.com), as
+ * A loopback stand-in for Tavus' API (https://tavusapi.com): conversations,
+ * and reading replicas and personas (`GET /v2/replicas`, `/v2/replicas/{id}`,
+ * `/v2/personas/{id}`), as
  * documented: `x-api-key` header, JSON bodies, ids `r…`/`p…`/`c…`, error bodies
  * with `error` or `message`, 401 `{"message":"Invalid access token"}`, the
  * concurrency cap `400 {"message":"User has reached maximum concurrent conversations"}`.
@@ -34,6 +36,12 @@ export interface TavusOptions {
   personas?: string[];
   /** Concurrent active conversations before the cap error (default unlimited). */
   maxConcurrent?: number;
+  /** Training status of replicas by id (default `completed`): `GET /v2/replicas/{id}`. */
+  replicaStatus?: Record<string, "started" | "completed" | "error">;
+  /** Fields of personas by id (default: set up for LiveKit, `echo` pipeline): `GET /v2/personas/{id}`. */
+  personaDetails?: Record<string, Record<string, unknown>>;
+  /** `data` (default): `GET /v2/personas/{id}` answers `{data: [persona]}` as documented; `top`: the fields at the top level. */
+  personaShape?: "data" | "top";
   /** Delay before answering (ms), or per request. */
   delayMs?: number | ((rec: RecordedRequest) => number);
   /** Answer this instead (status, body) when it returns something. */
@@ -158,6 +166,44 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
         callback_url: b.callback_url ?? "",
         created_at: new Date().toISOString(),
       });
+    }
+
+    if (rec.method === "GET" && rec.path.startsWith("/v2/replicas")) {
+      const replica = (id: string) => {
+        const status = options.replicaStatus?.[id] ?? "completed";
+        return {
+          replica_id: id,
+          replica_name: `Replica ${id}`,
+          status,
+          training_progress: status === "completed" ? "100/100" : "40/100",
+        };
+      };
+      if (rec.path === "/v2/replicas") {
+        const limit = Number(rec.query.get("limit") ?? "10");
+        if (!Number.isInteger(limit) || limit < 1) {
+          rec.problems.push("limit is not a positive integer");
+        }
+        return reply({
+          data: [...replicas].slice(0, limit).map(replica),
+          total_count: replicas.size,
+        });
+      }
+      const id = rec.path.match(/^\/v2\/replicas\/([^/]+)$/)?.[1];
+      if (id) {
+        return replicas.has(id) ? reply(replica(id)) : reply({ error: "Invalid replica_id" }, 400);
+      }
+    }
+    const personaId = rec.path.match(/^\/v2\/personas\/([^/]+)$/)?.[1];
+    if (rec.method === "GET" && personaId) {
+      // Unknown ids: the same 400 as for replicas (not documented for personas).
+      if (!personas.has(personaId)) return reply({ error: "Invalid persona_id" }, 400);
+      const persona = {
+        persona_id: personaId,
+        persona_name: `Persona ${personaId}`,
+        ...(options.personaDetails?.[personaId] ??
+          { pipeline_mode: "echo", layers: { transport: { transport_type: "livekit" } } }),
+      };
+      return reply(options.personaShape === "top" ? persona : { data: [persona] });
     }
 
     const m = rec.path.match(/^\/v2\/conversations\/([^/]+)(\/end)?$/);
