@@ -27,6 +27,9 @@ mkdir -p "$gen"
   cat "$tmp/livekit_tavus_edge.js"
 } >"$gen/livekit_tavus_edge.js"
 cp "$tmp/livekit_tavus_edge.d.ts" "$gen/livekit_tavus_edge.d.ts"
+# The JS half of the boundary (src/wasm_tape.js), which the glue imports from snippets/.
+rm -rf "$gen/snippets"
+if [ -d "$tmp/snippets" ]; then cp -r "$tmp/snippets" "$gen/snippets"; else mkdir "$gen/snippets"; fi
 cp "$tmp/livekit_tavus_edge_bg.opt.wasm" "$gen/livekit_tavus_edge.wasm"
 node scripts/embed-wasm.mjs "$gen/livekit_tavus_edge.wasm" "$gen"
 
@@ -44,6 +47,7 @@ find "$ROOT/js/dist/src" -name '*.d.ts' -exec sed -i -E "s#([\"'])(\.\.?/[^\"']*
 mkdir -p "$ROOT/js/dist/gen"
 cp "$gen"/livekit_tavus_edge.js "$gen"/livekit_tavus_edge.d.ts "$gen"/wasm_bytes.js "$gen"/wasm_bytes.d.ts \
   "$ROOT/js/dist/gen/"
+cp -r "$gen/snippets" "$ROOT/js/dist/gen/"
 tarball=$(cd "$ROOT/js" && npm pack --dry-run --json --loglevel=error |
   node -e 'const [p] = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(p.size, p.unpackedSize, p.entryCount)')
 read -r tgz unpacked entries <<<"$tarball"
@@ -56,3 +60,4 @@ rm -rf "$vendor"
 mkdir -p "$vendor/src" "$vendor/gen"
 cp "$ROOT"/js/src/*.ts "$vendor/src/"
 cp "$gen"/livekit_tavus_edge.js "$gen"/livekit_tavus_edge.d.ts "$gen"/wasm_bytes.js "$gen"/wasm_bytes.d.ts "$vendor/gen/"
+cp -r "$gen/snippets" "$vendor/gen/"

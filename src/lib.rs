@@ -20,5 +20,7 @@ pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+#[cfg(any(target_arch = "wasm32", test))]
+mod wasm_tape;
 
 pub use error::{Error, Result};

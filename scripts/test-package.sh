@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Packs the npm package (js/) with `npm pack`, installs the tarball into clean
+# temporary projects and checks it there, as a user would use it:
+#   - Node (>= 20): tests/package/check.mjs (mint, verify, webhooks, validation,
+#     every shared vector) and a strict type-check of tests/package/consumer.ts;
+#   - Deno: the same check and type-check, the package resolved from the
+#     project's node_modules by its name (a local path: it is not published);
+#   - Bun (from npm, pinned in tools/): the same check.
+# Prints `package: N passed, N failed`.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+if [ ! -f js/dist/src/mod.js ]; then bash scripts/build.sh || exit 1; fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+pass() { passed=$((passed + $1)); }
+fail() {
+  failed=$((failed + 1))
+  printf '\033[31mFAILED:\033[0m %s\n' "$*" >&2
+}
+
+tarball="$(cd js && npm pack --pack-destination "$work" --loglevel=error | tail -n 1)"
+if [ ! -f "$work/$tarball" ]; then
+  fail "npm pack"
+  echo "package: $passed passed, $failed failed"
+  exit 1
+fi
+log "packed $tarball ($(wc -c <"$work/$tarball") bytes)"
+
+# A clean project that depends on the tarball alone; npm needs no registry for it.
+project() {
+  local dir="$work/$1"
+  mkdir -p "$dir"
+  cat >"$dir/package.json" <<JSON
+{ "name": "clean-$1", "private": true, "type": "module",
+  "dependencies": { "livekit-tavus-edge": "file:../$tarball" } }
+JSON
+  cp tests/package/check.mjs tests/package/vectors.mjs tests/package/consumer.ts \
+    tests/package/tsconfig.json "$dir/"
+  (cd "$dir" && npm install --offline --no-audit --no-fund --loglevel=error >/dev/null) ||
+    { fail "$1: npm install of the tarball"; return 1; }
+  # What was installed is the tarball's content, and nothing else came with it.
+  [ -f "$dir/node_modules/livekit-tavus-edge/dist/src/mod.js" ] ||
+    { fail "$1: the installed package has no dist/src/mod.js"; return 1; }
+}
+
+# Runs `check.mjs` under a runtime and adds its `N passed, N failed` line to the totals.
+run_check() {
+  local name="$1"
+  shift
+  local out
+  out="$("$@" 2>&1)"
+  local rc=$?
+  printf '%s\n' "$out" | grep -v '^[a-z]*: [0-9]* passed' >&2
+  local line
+  line="$(printf '%s\n' "$out" | grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" | tail -n 1)"
+  if [ -z "$line" ]; then
+    fail "$name: check.mjs printed no summary (exit $rc)"
+    return
+  fi
+  echo "$line"
+  local p f
+  p="$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")"
+  f="$(sed -E 's/.*, ([0-9]+) failed/\1/' <<<"$line")"
+  pass "$p"
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$name: exit $rc"; fi
+}
+
+typecheck() {
+  local name="$1"
+  shift
+  if "$@" >"$work/tc.log" 2>&1; then
+    pass 1
+    echo "$name: the declarations type-check a strict consumer"
+  else
+    cat "$work/tc.log" >&2
+    fail "$name: type-check of consumer.ts"
+  fi
+}
+
+vectors="${VECTORS_DIR:-$ROOT/tests/vectors}"
+
+# Node
+if project node; then
+  log "Node $(node --version): the installed tarball"
+  run_check node node "$work/node/check.mjs" "$vectors" node
+  typecheck node tsc -p "$work/node/tsconfig.json"
+fi
+
+# Deno: `nodeModulesDir: manual` resolves the bare name from the project's node_modules.
+if project deno; then
+  echo '{ "nodeModulesDir": "manual" }' >"$work/deno/deno.json"
+  log "Deno $(deno --version | head -n 1 | awk '{print $2}'): the installed tarball"
+  run_check deno bash -c "cd '$work/deno' && deno run --quiet --allow-read check.mjs '$vectors' deno"
+  typecheck deno bash -c "cd '$work/deno' && deno check --quiet consumer.ts"
+fi
+
+# Bun, from npm (tools/), when it runs on this machine.
+if command -v bun >/dev/null 2>&1 && bun --version >/dev/null 2>&1; then
+  if project bun; then
+    log "Bun $(bun --version): the installed tarball"
+    run_check bun bash -c "cd '$work/bun' && bun check.mjs '$vectors' bun"
+  fi
+else
+  echo "bun: not installed (scripts/setup.sh installs it from npm); not tested" >&2
+fi
+
+echo "package: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
