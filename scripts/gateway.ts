@@ -7,8 +7,18 @@
  * `/functions/v1/<name>/rest` to it as `/<name>/rest`, the path the hosted
  * runtime gives a function.
  *
- * Usage: deno run -A scripts/gateway.ts [--port 54321] [--quiet]
+ * With --dev-session-store and no SUPABASE_URL, the gateway also holds one
+ * in-memory session store (the development implementation of the functions'
+ * SessionStore) and gives the functions its loopback address in
+ * DEV_SESSION_STORE_URL, so that sessions started by livekit-token are seen by
+ * livekit-webhook, which runs in another process. Development only.
+ *
+ * Usage: deno run -A scripts/gateway.ts [--port 54321] [--dev-session-store]
  */
+import {
+  MemorySessionStore,
+  serveDevSessionStore,
+} from "../supabase/functions/_shared/sessions.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const functionsDir = `${root}/supabase/functions`;
@@ -20,6 +30,10 @@ function argValue(name: string): string | undefined {
 
 const port = Number(argValue("--port") ?? "54321");
 const host = "127.0.0.1";
+const DEV_STORE_PATH = "/_dev/sessions";
+const devStore = Deno.args.includes("--dev-session-store") && !Deno.env.get("SUPABASE_URL")
+  ? new MemorySessionStore()
+  : null;
 
 function functionNames(): string[] {
   const names: string[] = [];
@@ -74,7 +88,10 @@ for (const name of functionNames()) {
       `${functionsDir}/${name}/deno.json`,
       `${functionsDir}/${name}/index.ts`,
     ],
-    env: { DENO_SERVE_ADDRESS: `tcp:${host}:${p}` },
+    env: {
+      DENO_SERVE_ADDRESS: `tcp:${host}:${p}`,
+      ...(devStore && { DEV_SESSION_STORE_URL: `http://${host}:${port}${DEV_STORE_PATH}` }),
+    },
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
@@ -98,6 +115,9 @@ Deno.addSignalListener("SIGTERM", shutdown);
 
 Deno.serve({ hostname: host, port, onListen: () => {} }, async (req) => {
   const url = new URL(req.url);
+  if (devStore && url.pathname.startsWith(`${DEV_STORE_PATH}/`)) {
+    return await serveDevSessionStore(devStore, req);
+  }
   const m = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
   const target = m ? upstream.get(m[1]) : undefined;
   if (!m || target === undefined) {

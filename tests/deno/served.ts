@@ -18,10 +18,21 @@ export function freePort(): number {
   return port;
 }
 
-export async function serveFunctions(env: Record<string, string>): Promise<Served> {
+export async function serveFunctions(
+  env: Record<string, string>,
+  gatewayArgs: string[] = [],
+): Promise<Served> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "-A", `${root}scripts/gateway.ts`, "--port", String(port)],
+    args: [
+      "run",
+      "--quiet",
+      "-A",
+      `${root}scripts/gateway.ts`,
+      "--port",
+      String(port),
+      ...gatewayArgs,
+    ],
     env,
     clearEnv: true,
     stdout: "piped",

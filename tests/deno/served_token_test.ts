@@ -2,6 +2,7 @@
 // official livekit-server-sdk, an independent verifier.
 import { TokenVerifier } from "livekit-server-sdk";
 import { assert, assertEquals } from "./assert.ts";
+import { signedWebhook, webhookEvent } from "../standins/livekit.ts";
 import { ADA, JWT_SECRET, userJwt } from "./fixtures.ts";
 import { serveFunctions } from "./served.ts";
 
@@ -77,6 +78,28 @@ Deno.test("served health: booleans for anyone; secrets never echoed", async () =
       assert(!text.includes(secret), "a secret was echoed");
       assert(!served.logs().includes(secret), "a secret was logged");
     }
+  } finally {
+    await served.close();
+  }
+});
+
+Deno.test("served like serve.sh (no database): the webhook ends what the token function started", async () => {
+  const served = await serveFunctions({ ...ENV, AVATAR_MODE: "direct" }, ["--dev-session-store"]);
+  try {
+    const jwt = await userJwt(ADA, {}, JWT_SECRET, Date.now());
+    const post = (path: string, body: unknown) =>
+      fetch(`${served.base}/livekit-token${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
+        body: JSON.stringify(body),
+      });
+    const started = await (await post("", {})).json();
+    assertEquals(started.avatar_status, "dry_run");
+    const signed = await signedWebhook(webhookEvent("room_finished", started.room_name));
+    const hook = await fetch(`${served.base}/livekit-webhook`, { method: "POST", ...signed });
+    const body = await hook.json();
+    assertEquals([hook.status, body.action, body.session_id], [200, "ended", started.session_id]);
+    assertEquals((await (await post("/end", {})).json()).error.code, "ERR_SESSION_NOT_FOUND");
   } finally {
     await served.close();
   }
