@@ -733,3 +733,382 @@ pub fn egress_has_credentials(egress: &serde_json::Value) -> bool {
         _ => false,
     }
 }
+
+/// Parses JSON into a type that borrows from it, leniently (unknown fields skipped).
+pub(crate) fn from_json_slice_borrowed<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(strict::Strict::new(&mut de, None))?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Parses JSON bytes into `T` through [`strict::Strict`]: with `path`, unknown
+/// fields are refused and `path` names where; without, they are skipped.
+pub(crate) fn from_json_slice<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    path: Option<&std::cell::RefCell<String>>,
+) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(strict::Strict::new(&mut de, path))?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A deserializer adapter that reads structs as maps and, when given a path
+/// buffer, refuses unknown fields at every depth (naming their path). Claims,
+/// webhook events and token options all parse through it over the same
+/// `serde_json` deserializer, so each type's parsing code exists once in the
+/// wasm binary whether it is read strictly (options) or leniently (tokens).
+pub(crate) mod strict {
+    use std::cell::RefCell;
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    /// Where the reader is (`video.canPublish`, `roomConfig.agents[0]`), tracked
+    /// only in strict mode.
+    #[derive(Clone, Copy)]
+    struct Path<'p>(Option<&'p RefCell<String>>);
+
+    impl Path<'_> {
+        fn len(self) -> usize {
+            self.0.map_or(0, |p| p.borrow().len())
+        }
+        fn truncate(self, len: usize) {
+            if let Some(p) = self.0 {
+                p.borrow_mut().truncate(len);
+            }
+        }
+        fn push_key(self, key: &str) {
+            if let Some(p) = self.0 {
+                let mut p = p.borrow_mut();
+                p.push('.');
+                p.push_str(key);
+            }
+        }
+        fn push_index(self, index: usize) {
+            if let Some(p) = self.0 {
+                use std::fmt::Write;
+                let _ = write!(p.borrow_mut(), "[{index}]");
+            }
+        }
+    }
+
+    /// The wrapped deserializer. With a path buffer, unknown fields are refused
+    /// and the buffer names where the reader stopped; without, unknown fields
+    /// are skipped as usual.
+    pub(crate) struct Strict<'p, D> {
+        de: D,
+        path: Path<'p>,
+        key: bool,
+    }
+
+    impl<'p, D> Strict<'p, D> {
+        pub(crate) fn new(de: D, path: Option<&'p RefCell<String>>) -> Self {
+            Strict {
+                de,
+                path: Path(path),
+                key: false,
+            }
+        }
+    }
+
+    struct Wrap<'p, V> {
+        inner: V,
+        path: Path<'p>,
+        key: bool,
+    }
+
+    struct Seed<'p, S> {
+        inner: S,
+        path: Path<'p>,
+        key: bool,
+    }
+
+    struct Map<'p, A> {
+        inner: A,
+        path: Path<'p>,
+        base: usize,
+    }
+
+    struct Seq<'p, A> {
+        inner: A,
+        path: Path<'p>,
+        base: usize,
+        index: usize,
+    }
+
+    macro_rules! forward {
+        ($($method:ident)*) => {$(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+                let v = Wrap { inner: visitor, path: self.path, key: self.key };
+                self.de.$method(v)
+            }
+        )*};
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
+        type Error = D::Error;
+
+        forward! {
+            deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
+            deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
+            deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
+            deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+            deserialize_option deserialize_unit deserialize_seq deserialize_map
+            deserialize_identifier
+        }
+
+        fn deserialize_unit_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            let v = Wrap {
+                inner: visitor,
+                path: self.path,
+                key: self.key,
+            };
+            self.de.deserialize_unit_struct(name, v)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            let v = Wrap {
+                inner: visitor,
+                path: self.path,
+                key: self.key,
+            };
+            self.de.deserialize_newtype_struct(name, v)
+        }
+
+        fn deserialize_tuple<V: Visitor<'de>>(
+            self,
+            len: usize,
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            let v = Wrap {
+                inner: visitor,
+                path: self.path,
+                key: self.key,
+            };
+            self.de.deserialize_tuple(len, v)
+        }
+
+        fn deserialize_tuple_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            len: usize,
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            let v = Wrap {
+                inner: visitor,
+                path: self.path,
+                key: self.key,
+            };
+            self.de.deserialize_tuple_struct(name, len, v)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            let v = Wrap {
+                inner: visitor,
+                path: self.path,
+                key: self.key,
+            };
+            self.de.deserialize_map(v)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            // No option is a serde enum; their contents are not checked further.
+            self.de.deserialize_enum(name, variants, visitor)
+        }
+
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+            match self.path.0 {
+                Some(_) => Err(de::Error::custom("is not a known option")),
+                None => self.de.deserialize_ignored_any(v),
+            }
+        }
+
+        fn is_human_readable(&self) -> bool {
+            self.de.is_human_readable()
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
+        type Value = S::Value;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+            self.inner.deserialize(Strict {
+                de: d,
+                path: self.path,
+                key: self.key,
+            })
+        }
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<'_, A> {
+        type Error = A::Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, A::Error> {
+            self.path.truncate(self.base);
+            let seed = Seed {
+                inner: seed,
+                path: self.path,
+                key: true,
+            };
+            self.inner.next_key_seed(seed)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(
+            &mut self,
+            seed: V,
+        ) -> Result<V::Value, A::Error> {
+            let seed = Seed {
+                inner: seed,
+                path: self.path,
+                key: false,
+            };
+            self.inner.next_value_seed(seed)
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.inner.size_hint()
+        }
+    }
+
+    impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<'_, A> {
+        type Error = A::Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, A::Error> {
+            self.path.truncate(self.base);
+            self.path.push_index(self.index);
+            self.index += 1;
+            let seed = Seed {
+                inner: seed,
+                path: self.path,
+                key: false,
+            };
+            let next = self.inner.next_element_seed(seed)?;
+            if next.is_none() {
+                self.path.truncate(self.base);
+            }
+            Ok(next)
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.inner.size_hint()
+        }
+    }
+
+    macro_rules! visit {
+        ($($method:ident($ty:ty))*) => {$(
+            fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+                self.inner.$method(v)
+            }
+        )*};
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
+        type Value = V::Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.inner.expecting(f)
+        }
+
+        visit! {
+            visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64)
+            visit_i128(i128) visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64)
+            visit_u128(u128) visit_f32(f32) visit_f64(f64) visit_char(char)
+            visit_bytes(&[u8]) visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+            if self.key {
+                self.path.push_key(v);
+            }
+            self.inner.visit_str(v)
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+            if self.key {
+                self.path.push_key(v);
+            }
+            self.inner.visit_borrowed_str(v)
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+            if self.key {
+                self.path.push_key(&v);
+            }
+            self.inner.visit_string(v)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_none()
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.inner.visit_unit()
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+            self.inner.visit_some(Strict {
+                de: d,
+                path: self.path,
+                key: self.key,
+            })
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+            self.inner.visit_newtype_struct(Strict {
+                de: d,
+                path: self.path,
+                key: self.key,
+            })
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            let base = self.path.len();
+            self.inner.visit_seq(Seq {
+                inner: seq,
+                path: self.path,
+                base,
+                index: 0,
+            })
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            let base = self.path.len();
+            self.inner.visit_map(Map {
+                inner: map,
+                path: self.path,
+                base,
+            })
+        }
+
+        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_enum(data)
+        }
+    }
+}

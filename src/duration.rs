@@ -73,14 +73,14 @@ impl<'de> Deserialize<'de> for Ttl {
     }
 }
 
-fn unit_seconds(unit: &str) -> Option<f64> {
-    const UNITS: [(&[&str], f64); 6] = [
-        (&["s", "sec", "secs", "second", "seconds"], 1.0),
-        (&["m", "min", "mins", "minute", "minutes"], 60.0),
-        (&["h", "hr", "hrs", "hour", "hours"], 3600.0),
-        (&["d", "day", "days"], 86_400.0),
-        (&["w", "week", "weeks"], 604_800.0),
-        (&["y", "yr", "yrs", "year", "years"], 31_557_600.0),
+fn unit_seconds(unit: &str) -> Option<u128> {
+    const UNITS: [(&[&str], u128); 6] = [
+        (&["s", "sec", "secs", "second", "seconds"], 1),
+        (&["m", "min", "mins", "minute", "minutes"], 60),
+        (&["h", "hr", "hrs", "hour", "hours"], 3600),
+        (&["d", "day", "days"], 86_400),
+        (&["w", "week", "weeks"], 604_800),
+        (&["y", "yr", "yrs", "year", "years"], 31_557_600),
     ];
     UNITS
         .iter()
@@ -97,16 +97,30 @@ fn shown(text: &str) -> String {
     format!("{:?}{ellipsis}", &text[..end])
 }
 
-/// Parses a duration string into (possibly fractional, possibly negative) seconds.
+fn too_long() -> Error {
+    Error::InvalidTtl(format!(
+        "longer than the maximum of {MAX_TTL_SECONDS} seconds (7 days)"
+    ))
+}
+
+fn not_positive() -> Error {
+    Error::InvalidTtl("must be greater than zero".into())
+}
+
+/// Parses a duration string into whole seconds, rounded up, and checks it
+/// (greater than zero, at most [`MAX_TTL_SECONDS`]). The arithmetic is exact:
+/// `"0.1h"` is 360 seconds, not 361.
 ///
 /// ```
 /// use livekit_tavus_edge::duration::parse_duration;
-/// assert_eq!(parse_duration("10m").unwrap(), 600.0);
-/// assert_eq!(parse_duration("1.5h").unwrap(), 5400.0);
-/// assert_eq!(parse_duration("2 days").unwrap(), 172_800.0);
+/// assert_eq!(parse_duration("10m").unwrap(), 600);
+/// assert_eq!(parse_duration("1.5h").unwrap(), 5400);
+/// assert_eq!(parse_duration("2 days").unwrap(), 172_800);
+/// assert_eq!(parse_duration("0.1h").unwrap(), 360);
 /// assert!(parse_duration("600").is_err());
+/// assert!(parse_duration("-5m").is_err());
 /// ```
-pub fn parse_duration(text: &str) -> Result<f64> {
+pub fn parse_duration(text: &str) -> Result<i64> {
     let bad = |why: &str| Error::InvalidTtl(format!("{} {why}", shown(text)));
     let s = text.trim();
     let (negative, s) = match s.as_bytes().first() {
@@ -119,9 +133,11 @@ pub fn parse_duration(text: &str) -> Result<f64> {
         .position(|b| !(b.is_ascii_digit() || b == b'.'))
         .unwrap_or(s.len());
     let (number, unit) = s.split_at(number_len);
-    let well_formed = match number.split_once('.') {
-        None => !number.is_empty(),
-        Some((int, frac)) => !frac.is_empty() && !frac.contains('.') && int.len() + frac.len() > 0,
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    let well_formed = if number.contains('.') {
+        !frac.is_empty() && !frac.contains('.')
+    } else {
+        !int.is_empty()
     };
     if !well_formed {
         return Err(bad(
@@ -137,11 +153,30 @@ pub fn parse_duration(text: &str) -> Result<f64> {
     let Some(scale) = unit_seconds(unit) else {
         return Err(bad("has an unknown unit (use s, m, h, d, w or y)"));
     };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| bad("is not a duration: expected a number and a unit"))?;
-    let seconds = value * scale;
-    Ok(if negative { -seconds } else { seconds })
+    // Exact decimal arithmetic: value = digits / 10^k, in whole seconds rounded up.
+    let int = int.trim_start_matches('0');
+    if int.len() > 15 {
+        return Err(too_long());
+    }
+    let kept = &frac[..frac.len().min(18)];
+    let sticky = frac[kept.len()..].bytes().any(|b| b != b'0');
+    let digits = int
+        .bytes()
+        .chain(kept.bytes())
+        .fold(0u128, |n, b| n * 10 + u128::from(b - b'0'));
+    let total = digits * scale;
+    let denominator = 10u128.pow(kept.len() as u32);
+    let mut seconds = total / denominator;
+    if total % denominator != 0 || sticky {
+        seconds += 1;
+    }
+    if seconds == 0 || negative {
+        return Err(not_positive());
+    }
+    if seconds > MAX_TTL_SECONDS as u128 {
+        return Err(too_long());
+    }
+    Ok(seconds as i64)
 }
 
 /// Checks a lifetime in seconds and rounds it up to whole seconds.
@@ -150,12 +185,10 @@ pub fn check_seconds(seconds: f64) -> Result<i64> {
         return Err(Error::InvalidTtl("not a finite number".into()));
     }
     if seconds <= 0.0 {
-        return Err(Error::InvalidTtl("must be greater than zero".into()));
+        return Err(not_positive());
     }
     if seconds > MAX_TTL_SECONDS as f64 {
-        return Err(Error::InvalidTtl(format!(
-            "longer than the maximum of {MAX_TTL_SECONDS} seconds (7 days)"
-        )));
+        return Err(too_long());
     }
     Ok(seconds.ceil() as i64)
 }
@@ -173,6 +206,6 @@ pub fn ttl_seconds(ttl: Option<&Ttl>) -> Result<i64> {
     match ttl {
         None => Ok(DEFAULT_TTL_SECONDS),
         Some(Ttl::Seconds(s)) => check_seconds(*s),
-        Some(Ttl::Text(t)) => check_seconds(parse_duration(t)?),
+        Some(Ttl::Text(t)) => parse_duration(t),
     }
 }

@@ -11,7 +11,9 @@
 //! | `UpdateRoomMetadata`, `ListParticipants`, `GetParticipant`, `RemoveParticipant`, `MutePublishedTrack`, `UpdateParticipant`, `UpdateSubscriptions`, `SendData` | `roomAdmin` + `room` |
 //! | `MoveParticipant`, `ForwardParticipant` | `roomAdmin` + `room` + `destinationRoom` |
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::claims::{Claims, VideoGrant, MAX_NAME_BYTES, MAX_TIME};
 use crate::error::{Error, Result};
@@ -177,45 +179,47 @@ pub struct ServerApiRequest {
     pub body: String,
 }
 
-fn snake_case(camel: &str) -> String {
-    let mut out = String::with_capacity(camel.len() + 4);
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// The body fields the grants and checks need (camelCase or proto names).
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Fields<'a> {
+    #[serde(borrow)]
+    room: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    identity: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, alias = "destination_room")]
+    destination_room: Option<Cow<'a, str>>,
+    #[serde(borrow, alias = "track_sid")]
+    track_sid: Option<Cow<'a, str>>,
 }
 
-/// A required non-empty string field of the body, by camelCase or proto name.
-fn field<'a>(
-    body: &'a serde_json::Map<String, serde_json::Value>,
-    name: &str,
-    method: &str,
-) -> Result<&'a str> {
-    let value = body.get(name).or_else(|| body.get(&snake_case(name)));
-    match value {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s),
-        None | Some(serde_json::Value::String(_)) => {
-            Err(Error::ServerApiBody(format!("{method} needs `{name}`")))
+impl Fields<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        match name {
+            "room" => self.room.as_deref(),
+            "identity" => self.identity.as_deref(),
+            "name" => self.name.as_deref(),
+            "destinationRoom" => self.destination_room.as_deref(),
+            _ => self.track_sid.as_deref(),
         }
-        Some(_) => Err(Error::ServerApiBody(format!("`{name}` must be a string"))),
+        .filter(|s| !s.is_empty())
     }
 }
 
 /// Builds a RoomService request: URL, headers with a 10-minute token carrying
-/// only the grant `method` needs, and the JSON body. `body` defaults to `{}`.
+/// only the grant `method` needs, and the JSON body (a JSON object; `{}` when
+/// `None`). The fields the method needs must be non-empty strings
+/// (`ERR_SERVER_API_BODY`); the body is sent as given.
 ///
 /// ```
 /// use livekit_tavus_edge::server_api::room_service_request;
 /// use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
 ///
-/// let body = serde_json::json!({"room": "demo", "identity": "ada"});
+/// let body = r#"{"room":"demo","identity":"ada"}"#;
 /// let req = room_service_request("RemoveParticipant", "wss://x.livekit.cloud", "devkey", "secret",
-///                                Some(&body), 1_000).unwrap();
+///                                Some(body), 1_000).unwrap();
 /// assert_eq!(req.url, "https://x.livekit.cloud/twirp/livekit.RoomService/RemoveParticipant");
 /// let token = req.headers.authorization.strip_prefix("Bearer ").unwrap();
 /// let keys = |iss: &str| (iss == "devkey").then_some("secret");
@@ -229,13 +233,13 @@ pub fn room_service_request(
     ws_url: &str,
     api_key: &str,
     api_secret: &str,
-    body: Option<&serde_json::Value>,
+    body: Option<&str>,
     now: i64,
 ) -> Result<ServerApiRequest> {
     let name = method
         .strip_prefix("livekit.RoomService/")
         .unwrap_or(method);
-    let Some(&(name, grant, needs)) = METHODS.iter().find(|(n, _, _)| *n == name) else {
+    let Some(&(method_name, grant, needs)) = METHODS.iter().find(|(n, _, _)| *n == name) else {
         let mut shown = method.to_owned();
         shown.truncate(64);
         return Err(Error::ServerApiMethod(shown));
@@ -247,28 +251,33 @@ pub fn room_service_request(
     if api_secret.is_empty() {
         return Err(Error::KeyMissing("secret"));
     }
-    let empty = serde_json::Map::new();
-    let object = match body {
-        None | Some(serde_json::Value::Null) => &empty,
-        Some(serde_json::Value::Object(o)) => o,
-        Some(_) => return Err(Error::ServerApiBody("must be a JSON object".into())),
+    let text = body.unwrap_or("{}");
+    if !crate::jws::is_json_object(text.as_bytes()) {
+        return Err(Error::ServerApiBody("must be a JSON object".into()));
+    }
+    let fields: Fields<'_> = crate::claims::from_json_slice_borrowed(text.as_bytes())
+        .map_err(|e| Error::ServerApiBody(crate::verify::redact(&e.to_string())))?;
+    let field = |name: &str| {
+        fields.get(name).ok_or_else(|| {
+            Error::ServerApiBody(format!("{method_name} needs `{name}` (a non-empty string)"))
+        })
     };
     for need in needs {
-        field(object, need, name)?;
+        field(need)?;
     }
     let mut video = VideoGrant::default();
     match grant {
         Grant::List => video.room_list = Some(true),
         Grant::Create => video.room_create = Some(true),
         Grant::Admin | Grant::AdminWithDestination => {
-            let room = field(object, "room", name)?;
+            let room = field("room")?;
             if room.len() > MAX_NAME_BYTES {
                 return Err(Error::GrantTooLong("room"));
             }
             video.room_admin = Some(true);
             video.room = Some(room.to_owned());
             if grant == Grant::AdminWithDestination {
-                let destination = field(object, "destinationRoom", name)?;
+                let destination = field("destinationRoom")?;
                 if destination.len() > MAX_NAME_BYTES {
                     return Err(Error::GrantTooLong("destinationRoom"));
                 }
@@ -289,12 +298,9 @@ pub fn room_service_request(
         ..Default::default()
     };
     let token = crate::token::sign_claims(&claims, api_secret)?;
-    let body = match body {
-        None | Some(serde_json::Value::Null) => "{}".to_owned(),
-        Some(value) => value.to_string(),
-    };
+    let body = text.to_owned();
     Ok(ServerApiRequest {
-        url: format!("{base}/twirp/livekit.RoomService/{name}"),
+        url: format!("{base}/twirp/livekit.RoomService/{method_name}"),
         method: "POST",
         headers: ServerApiHeaders {
             authorization: format!("Bearer {token}"),

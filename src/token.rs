@@ -83,44 +83,49 @@ pub struct TokenOptions {
 }
 
 impl TokenOptions {
+    /// Reads options from JSON, refusing unknown fields at any depth (a typo
+    /// such as `canpublish` is an error, not a flag to ignore).
+    ///
+    /// ```
+    /// use livekit_tavus_edge::token::TokenOptions;
+    /// let options = TokenOptions::from_json(br#"{"identity":"ada","ttl":"10m"}"#).unwrap();
+    /// assert_eq!(options.identity.as_deref(), Some("ada"));
+    ///
+    /// let err = TokenOptions::from_json(br#"{"video":{"canpublish":false}}"#).unwrap_err();
+    /// assert_eq!(err.code(), "ERR_INVALID_OPTION");
+    /// assert!(err.to_string().contains("video.canpublish"));
+    /// ```
+    pub fn from_json(json: &[u8]) -> Result<Self> {
+        let path = RefCell::new(String::new());
+        crate::claims::from_json_slice(json, Some(&path)).map_err(|e| options_error(&e, path))
+    }
+
     /// Reads options from any serde format, refusing unknown fields at any depth.
     ///
     /// ```
     /// use livekit_tavus_edge::token::TokenOptions;
-    /// let json = r#"{"identity":"ada","video":{"roomJoin":true,"room":"demo"}}"#;
-    /// let options = TokenOptions::from_deserializer(&mut serde_json::Deserializer::from_str(json)).unwrap();
-    /// assert_eq!(options.identity.as_deref(), Some("ada"));
-    ///
-    /// let typo = r#"{"video":{"canpublish":false}}"#;
-    /// let err = TokenOptions::from_deserializer(&mut serde_json::Deserializer::from_str(typo)).unwrap_err();
-    /// assert_eq!(err.code(), "ERR_INVALID_OPTION");
-    /// assert!(err.to_string().contains("video.canpublish"));
+    /// let value = serde_json::json!({"identity": "ada", "kind": "agent"});
+    /// let options = TokenOptions::from_deserializer(value).unwrap();
+    /// assert_eq!(options.kind.as_deref(), Some("agent"));
     /// ```
     pub fn from_deserializer<'de, D: Deserializer<'de>>(d: D) -> Result<Self> {
-        StrictTokenOptions::deserialize(d)
-            .map(|s| s.0)
-            .map_err(|e| Error::InvalidOption("options", e.to_string()))
+        let path = RefCell::new(String::new());
+        TokenOptions::deserialize(crate::claims::strict::Strict::new(d, Some(&path)))
+            .map_err(|e| options_error(&e, path))
     }
 }
 
-/// [`TokenOptions`] whose `Deserialize` refuses unknown fields at any depth and
-/// reads structs as maps; the error message names the offending path.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StrictTokenOptions(pub TokenOptions);
-
-impl<'de> Deserialize<'de> for StrictTokenOptions {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let path = RefCell::new(String::new());
-        TokenOptions::deserialize(strict::Strict::new(d, &path))
-            .map(StrictTokenOptions)
-            .map_err(|e| {
-                let why = crate::verify::redact(&e.to_string());
-                let path = path.into_inner();
-                match path.trim_start_matches('.') {
-                    "" => serde::de::Error::custom(why),
-                    path => serde::de::Error::custom(format!("`{path}`: {why}")),
-                }
-            })
+fn options_error(e: &dyn std::fmt::Display, path: RefCell<String>) -> Error {
+    let message = e.to_string();
+    // serde_json's position ("at line 1 column 9") means nothing to the caller.
+    let why = crate::verify::redact(message.split(" at line ").next().unwrap_or_default());
+    let path = path.into_inner();
+    match path.trim_start_matches('.') {
+        "" => Error::InvalidOption("options", why),
+        path if why.starts_with("is ") => {
+            Error::InvalidOption("options", format!("`{path}` {why}"))
+        }
+        path => Error::InvalidOption("options", format!("`{path}`: {why}")),
     }
 }
 
@@ -294,335 +299,4 @@ pub fn create_access_token(
         claims,
         warnings,
     })
-}
-
-/// A deserializer adapter that refuses unknown fields at every depth and reads
-/// structs as maps (in JavaScript this visits only the keys that are present,
-/// instead of probing every declared field).
-mod strict {
-    use std::cell::RefCell;
-    use std::fmt;
-
-    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-
-    /// The wrapped deserializer; `path` tracks where it is, for error messages.
-    pub(super) struct Strict<'p, D> {
-        de: D,
-        path: &'p RefCell<String>,
-        key: bool,
-    }
-
-    impl<'p, D> Strict<'p, D> {
-        pub(super) fn new(de: D, path: &'p RefCell<String>) -> Self {
-            Strict {
-                de,
-                path,
-                key: false,
-            }
-        }
-    }
-
-    struct Wrap<'p, V> {
-        inner: V,
-        path: &'p RefCell<String>,
-        key: bool,
-    }
-
-    struct Seed<'p, S> {
-        inner: S,
-        path: &'p RefCell<String>,
-        key: bool,
-    }
-
-    struct Map<'p, A> {
-        inner: A,
-        path: &'p RefCell<String>,
-        base: usize,
-    }
-
-    struct Seq<'p, A> {
-        inner: A,
-        path: &'p RefCell<String>,
-        base: usize,
-        index: usize,
-    }
-
-    macro_rules! forward {
-        ($($method:ident)*) => {$(
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-                let v = Wrap { inner: visitor, path: self.path, key: self.key };
-                self.de.$method(v)
-            }
-        )*};
-    }
-
-    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
-        type Error = D::Error;
-
-        forward! {
-            deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
-            deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
-            deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
-            deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-            deserialize_option deserialize_unit deserialize_seq deserialize_map
-            deserialize_identifier
-        }
-
-        fn deserialize_unit_struct<V: Visitor<'de>>(
-            self,
-            name: &'static str,
-            visitor: V,
-        ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
-            self.de.deserialize_unit_struct(name, v)
-        }
-
-        fn deserialize_newtype_struct<V: Visitor<'de>>(
-            self,
-            name: &'static str,
-            visitor: V,
-        ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
-            self.de.deserialize_newtype_struct(name, v)
-        }
-
-        fn deserialize_tuple<V: Visitor<'de>>(
-            self,
-            len: usize,
-            visitor: V,
-        ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
-            self.de.deserialize_tuple(len, v)
-        }
-
-        fn deserialize_tuple_struct<V: Visitor<'de>>(
-            self,
-            name: &'static str,
-            len: usize,
-            visitor: V,
-        ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
-            self.de.deserialize_tuple_struct(name, len, v)
-        }
-
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _name: &'static str,
-            _fields: &'static [&'static str],
-            visitor: V,
-        ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
-            self.de.deserialize_map(v)
-        }
-
-        fn deserialize_enum<V: Visitor<'de>>(
-            self,
-            name: &'static str,
-            variants: &'static [&'static str],
-            visitor: V,
-        ) -> Result<V::Value, D::Error> {
-            // No option is a serde enum; their contents are not checked further.
-            self.de.deserialize_enum(name, variants, visitor)
-        }
-
-        fn deserialize_ignored_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, D::Error> {
-            Err(de::Error::custom("not a known option"))
-        }
-
-        fn is_human_readable(&self) -> bool {
-            self.de.is_human_readable()
-        }
-    }
-
-    impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
-        type Value = S::Value;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
-            self.inner.deserialize(Strict {
-                de: d,
-                path: self.path,
-                key: self.key,
-            })
-        }
-    }
-
-    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<'_, A> {
-        type Error = A::Error;
-
-        fn next_key_seed<K: DeserializeSeed<'de>>(
-            &mut self,
-            seed: K,
-        ) -> Result<Option<K::Value>, A::Error> {
-            self.path.borrow_mut().truncate(self.base);
-            let seed = Seed {
-                inner: seed,
-                path: self.path,
-                key: true,
-            };
-            self.inner.next_key_seed(seed)
-        }
-
-        fn next_value_seed<V: DeserializeSeed<'de>>(
-            &mut self,
-            seed: V,
-        ) -> Result<V::Value, A::Error> {
-            let seed = Seed {
-                inner: seed,
-                path: self.path,
-                key: false,
-            };
-            self.inner.next_value_seed(seed)
-        }
-
-        fn size_hint(&self) -> Option<usize> {
-            self.inner.size_hint()
-        }
-    }
-
-    impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<'_, A> {
-        type Error = A::Error;
-
-        fn next_element_seed<T: DeserializeSeed<'de>>(
-            &mut self,
-            seed: T,
-        ) -> Result<Option<T::Value>, A::Error> {
-            {
-                use std::fmt::Write;
-                let mut path = self.path.borrow_mut();
-                path.truncate(self.base);
-                let _ = write!(path, "[{}]", self.index);
-            }
-            self.index += 1;
-            let seed = Seed {
-                inner: seed,
-                path: self.path,
-                key: false,
-            };
-            let next = self.inner.next_element_seed(seed)?;
-            if next.is_none() {
-                self.path.borrow_mut().truncate(self.base);
-            }
-            Ok(next)
-        }
-
-        fn size_hint(&self) -> Option<usize> {
-            self.inner.size_hint()
-        }
-    }
-
-    macro_rules! visit {
-        ($($method:ident($ty:ty))*) => {$(
-            fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
-                self.inner.$method(v)
-            }
-        )*};
-    }
-
-    impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
-        type Value = V::Value;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            self.inner.expecting(f)
-        }
-
-        visit! {
-            visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64)
-            visit_i128(i128) visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64)
-            visit_u128(u128) visit_f32(f32) visit_f64(f64) visit_char(char)
-            visit_bytes(&[u8]) visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-            if self.key {
-                let mut path = self.path.borrow_mut();
-                path.push('.');
-                path.push_str(v);
-            }
-            self.inner.visit_str(v)
-        }
-
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-            if self.key {
-                let mut path = self.path.borrow_mut();
-                path.push('.');
-                path.push_str(v);
-            }
-            self.inner.visit_borrowed_str(v)
-        }
-
-        fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-            if self.key {
-                let mut path = self.path.borrow_mut();
-                path.push('.');
-                path.push_str(&v);
-            }
-            self.inner.visit_string(v)
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-            self.inner.visit_none()
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-            self.inner.visit_unit()
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-            self.inner.visit_some(Strict {
-                de: d,
-                path: self.path,
-                key: self.key,
-            })
-        }
-
-        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-            self.inner.visit_newtype_struct(Strict {
-                de: d,
-                path: self.path,
-                key: self.key,
-            })
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-            let base = self.path.borrow().len();
-            self.inner.visit_seq(Seq {
-                inner: seq,
-                path: self.path,
-                base,
-                index: 0,
-            })
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-            let base = self.path.borrow().len();
-            self.inner.visit_map(Map {
-                inner: map,
-                path: self.path,
-                base,
-            })
-        }
-
-        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-            self.inner.visit_enum(data)
-        }
-    }
 }

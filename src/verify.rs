@@ -97,7 +97,7 @@ fn decode_payload(parts: &Segments<'_>) -> Result<(Vec<u8>, serde_json::Result<C
     if !jws::is_json_object(&payload) {
         return Err(Error::TokenJson("payload is not a JSON object"));
     }
-    let claims = serde_json::from_slice::<Claims>(&payload);
+    let claims = crate::claims::from_json_slice::<Claims>(&payload, None);
     if let Err(e) = &claims {
         if !e.is_data() {
             return Err(Error::TokenJson("payload is not valid JSON"));

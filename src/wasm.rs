@@ -9,8 +9,6 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
-use crate::token::TokenOptions;
-use crate::verify::{VerifyOptions, DEFAULT_LEEWAY_SECONDS};
 
 fn throw(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
@@ -19,19 +17,37 @@ fn throw(e: &Error) -> JsValue {
     err.into()
 }
 
-fn input<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return serde_wasm_bindgen::from_value(js_sys::Object::new().into())
-            .map_err(|e| throw(&Error::InvalidInput(format!("{what}: {e}"))));
-    }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| throw(&Error::InvalidInput(format!("{what}: {e}"))))
+// Typed values cross as one binary tape per direction (see `crate::wasm_tape`):
+// one crossing per call instead of one or more per field.
+#[wasm_bindgen(module = "/src/wasm_tape.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = encode)]
+    fn tape_encode(value: &JsValue) -> Vec<u8>;
+    #[wasm_bindgen(js_name = decode)]
+    fn tape_decode(tape: &[u8]) -> JsValue;
 }
 
+/// Reads a typed struct from a JS value; `undefined` and `null` read as `{}`.
+/// The value crosses as a tape, which the core transcodes to JSON text for
+/// `serde_json` (see [`tape_to_json`]).
+fn input<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    let fail = |why: String| throw(&Error::InvalidInput(format!("{what}: {why}")));
+    let json = json_of(&value).map_err(fail)?;
+    serde_json::from_slice(json.as_deref().unwrap_or(b"{}")).map_err(|e| {
+        // serde_json's position ("at line 1 column 9") means nothing to a JS caller.
+        let why = e.to_string();
+        fail(why.split(" at line ").next().unwrap_or_default().to_owned())
+    })
+}
+
+/// Turns a typed struct into plain JS objects: `serde_json` writes it (the
+/// same code that writes token payloads), the core transcodes that to a tape,
+/// and the JavaScript half builds the objects.
 fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| throw(&Error::InvalidInput(e.to_string())))
+    let json = serde_json::to_vec(value).map_err(|e| throw(&Error::InvalidInput(e.to_string())))?;
+    let tape = crate::wasm_tape::json_to_tape(&json)
+        .map_err(|why| throw(&Error::InvalidInput(why.to_owned())))?;
+    Ok(tape_decode(&tape))
 }
 
 /// Seconds since the epoch: the caller's `now`, else the JS clock.
@@ -43,39 +59,6 @@ fn now_seconds(now: Option<f64>) -> Result<i64, JsValue> {
         )));
     }
     Ok(now.floor() as i64)
-}
-
-/// Mints a LiveKit access token; see [`crate::token::create_access_token`].
-#[wasm_bindgen(js_name = createAccessToken)]
-pub fn create_access_token(
-    api_key: &str,
-    api_secret: &str,
-    options: JsValue,
-    now: Option<f64>,
-) -> Result<String, JsValue> {
-    let options: TokenOptions = input(options, "token options")?;
-    crate::token::create_access_token(api_key, api_secret, options, now_seconds(now)?)
-        .map(|m| m.token)
-        .map_err(|e| throw(&e))
-}
-
-/// Verifies a LiveKit access token against `keys` (API key → secret).
-#[wasm_bindgen(js_name = verifyAccessToken)]
-pub fn verify_access_token(
-    token: &str,
-    keys: JsValue,
-    now: Option<f64>,
-    leeway: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    let keys: BTreeMap<String, String> = input(keys, "keys")?;
-    let options = VerifyOptions {
-        now: now_seconds(now)?,
-        leeway: leeway.map_or(DEFAULT_LEEWAY_SECONDS, |l| l as i64),
-    };
-    let claims =
-        crate::verify::verify_access_token(token, |iss| keys.get(iss).map(String::as_str), options)
-            .map_err(|e| throw(&e))?;
-    output(&claims)
 }
 
 /// Validates an environment map; returns the redacted report.
@@ -230,4 +213,314 @@ pub fn tavus_conversation_path(conversation_id: &str, end: bool) -> Result<Strin
         crate::tavus::conversation_path(conversation_id)
     }
     .map_err(|e| throw(&e))
+}
+
+// ---------------------------------------------------------------------------
+// LiveKit access tokens, webhooks and the server API.
+// ---------------------------------------------------------------------------
+
+/// Writes a tape (see `crate::wasm_tape`) as JSON text, inside the core: token
+/// options and request bodies then parse through the same `serde_json` code as
+/// token payloads, so that code exists once in the binary. Refuses what JSON
+/// cannot carry (non-finite numbers, bytes, functions, dates…).
+fn tape_to_json(tape: &[u8]) -> Result<Vec<u8>, String> {
+    fn take<'a>(tape: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], String> {
+        let bytes = tape.get(*pos..*pos + n).ok_or("a truncated tape")?;
+        *pos += n;
+        Ok(bytes)
+    }
+    fn text<'a>(tape: &'a [u8], pos: &mut usize) -> Result<&'a [u8], String> {
+        let len = take(tape, pos, 4)?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        take(tape, pos, len)
+    }
+    fn string(mut s: &[u8], out: &mut Vec<u8>) {
+        out.push(b'"');
+        // Copy runs that need no escape in one go (a byte at a time is slow at opt-level z).
+        while let Some(i) = s.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+            out.extend_from_slice(&s[..i]);
+            match s[i] {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let (hi, lo) = (HEX[(b >> 4) as usize], HEX[(b & 15) as usize]);
+                    out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+                }
+            }
+            s = &s[i + 1..];
+        }
+        out.extend_from_slice(s);
+        out.push(b'"');
+    }
+    fn value(tape: &[u8], pos: &mut usize, out: &mut Vec<u8>) -> Result<(), String> {
+        use crate::wasm_tape::*;
+        match take(tape, pos, 1)?[0] {
+            UNDEF | NULL => out.extend_from_slice(b"null"),
+            FALSE => out.extend_from_slice(b"false"),
+            TRUE => out.extend_from_slice(b"true"),
+            NUM => {
+                let b = take(tape, pos, 8)?;
+                let n = f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+                if !n.is_finite() {
+                    return Err("a number that is not finite".into());
+                }
+                if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+                    out.extend_from_slice((n as i64).to_string().as_bytes());
+                } else {
+                    out.extend_from_slice(&serde_json::to_vec(&n).map_err(|e| e.to_string())?);
+                }
+            }
+            STR => string(text(tape, pos)?, out),
+            ARR => {
+                out.push(b'[');
+                let mut first = true;
+                while tape.get(*pos) != Some(&END) {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    value(tape, pos, out)?;
+                }
+                *pos += 1;
+                out.push(b']');
+            }
+            OBJ => {
+                out.push(b'{');
+                let mut first = true;
+                while tape.get(*pos) != Some(&END) {
+                    if take(tape, pos, 1)?[0] != STR {
+                        return Err("an object key that is not a string".into());
+                    }
+                    let key = text(tape, pos)?;
+                    if tape.get(*pos) == Some(&UNDEF) {
+                        *pos += 1;
+                        continue;
+                    }
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    string(key, out);
+                    out.push(b':');
+                    value(tape, pos, out)?;
+                }
+                *pos += 1;
+                out.push(b'}');
+            }
+            BYTES => return Err("bytes where JSON values are expected".into()),
+            INVALID => return Err(String::from_utf8_lossy(text(tape, pos)?).into_owned()),
+            _ => return Err("a corrupt tape".into()),
+        }
+        Ok(())
+    }
+    let mut out = Vec::with_capacity(tape.len() + 16);
+    let mut pos = 0;
+    value(tape, &mut pos, &mut out)?;
+    if pos != tape.len() {
+        return Err("a corrupt tape".into());
+    }
+    Ok(out)
+}
+
+/// A JS value as JSON text (see [`tape_to_json`]); `undefined`/`null` give `None`.
+fn json_of(value: &JsValue) -> Result<Option<Vec<u8>>, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    tape_to_json(&tape_encode(value)).map(Some)
+}
+
+/// Token options, read strictly (unknown fields refused at any depth).
+fn token_options(options: &JsValue) -> Result<crate::token::TokenOptions, JsValue> {
+    match json_of(options) {
+        Ok(None) => Ok(crate::token::TokenOptions::default()),
+        Ok(Some(json)) => crate::token::TokenOptions::from_json(&json).map_err(|e| throw(&e)),
+        Err(why) => Err(throw(&Error::InvalidOption("options", why))),
+    }
+}
+
+/// Looks secrets up in a JS object (own properties) or `Map`, one key at a time.
+fn key_lookup(keys: &JsValue) -> Result<impl Fn(&str) -> Option<String> + '_, JsValue> {
+    if !keys.is_object() {
+        return Err(throw(&Error::InvalidInput(
+            "keys must be an object mapping API keys to secrets".into(),
+        )));
+    }
+    let map = keys.dyn_ref::<js_sys::Map>();
+    Ok(move |iss: &str| {
+        let key = JsValue::from_str(iss);
+        match map {
+            Some(map) => map.get(&key).as_string(),
+            None => js_sys::Object::has_own(keys.unchecked_ref::<js_sys::Object>(), &key)
+                .then(|| js_sys::Reflect::get(keys, &key).ok()?.as_string())
+                .flatten(),
+        }
+    })
+}
+
+/// Seconds from JS for a leeway or an age: a non-finite or negative value
+/// becomes `-1`, which the core refuses with the option's name.
+fn whole_seconds(value: Option<f64>, default: i64) -> i64 {
+    match value {
+        None => default,
+        Some(v) if v.is_finite() && v >= 0.0 => v.floor().min(i64::MAX as f64) as i64,
+        Some(_) => -1,
+    }
+}
+
+fn verify_options(
+    now: Option<f64>,
+    leeway: Option<f64>,
+) -> Result<crate::verify::VerifyOptions, JsValue> {
+    Ok(crate::verify::VerifyOptions {
+        now: now_seconds(now)?,
+        leeway: whole_seconds(leeway, crate::verify::DEFAULT_LEEWAY_SECONDS),
+    })
+}
+
+/// Mints a LiveKit access token; see [`crate::token::create_access_token`].
+/// `on_warning` is called with `{code, message}` for each warning.
+#[wasm_bindgen(js_name = createAccessToken)]
+pub fn create_access_token(
+    api_key: &str,
+    api_secret: &str,
+    options: JsValue,
+    now: Option<f64>,
+    on_warning: Option<js_sys::Function>,
+) -> Result<String, JsValue> {
+    let options = token_options(&options)?;
+    let minted = crate::token::create_access_token(api_key, api_secret, options, now_seconds(now)?)
+        .map_err(|e| throw(&e))?;
+    if let Some(callback) = on_warning {
+        for warning in &minted.warnings {
+            let w = js_sys::Object::new();
+            js_sys::Reflect::set(&w, &"code".into(), &warning.code().into())?;
+            js_sys::Reflect::set(&w, &"message".into(), &warning.message().into())?;
+            callback.call1(&JsValue::NULL, &w)?;
+        }
+    }
+    Ok(minted.token)
+}
+
+/// Verifies a LiveKit access token against `keys` (API key → secret).
+#[wasm_bindgen(js_name = verifyAccessToken)]
+pub fn verify_access_token(
+    token: &str,
+    keys: JsValue,
+    now: Option<f64>,
+    leeway: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let lookup = key_lookup(&keys)?;
+    let claims = crate::verify::verify_access_token(token, lookup, verify_options(now, leeway)?)
+        .map_err(|e| throw(&e))?;
+    output(&claims)
+}
+
+/// Decodes a token's claims without verifying anything; see
+/// [`crate::verify::dangerous_decode_unverified`].
+#[wasm_bindgen(js_name = decodeAccessTokenUnsafe)]
+pub fn decode_access_token_unsafe(token: &str) -> Result<JsValue, JsValue> {
+    output(&crate::verify::dangerous_decode_unverified(token).map_err(|e| throw(&e))?)
+}
+
+/// A token lifetime (seconds or a duration string) in whole seconds.
+#[wasm_bindgen(js_name = parseTtl)]
+pub fn parse_ttl(ttl: JsValue) -> Result<f64, JsValue> {
+    let ttl = if let Some(seconds) = ttl.as_f64() {
+        crate::duration::Ttl::Seconds(seconds)
+    } else if let Some(text) = ttl.as_string() {
+        crate::duration::Ttl::Text(text)
+    } else {
+        return Err(throw(&Error::InvalidTtl(
+            "expected a number of seconds or a duration string".into(),
+        )));
+    };
+    crate::duration::ttl_seconds(Some(&ttl))
+        .map(|s| s as f64)
+        .map_err(|e| throw(&e))
+}
+
+fn webhook_options(
+    now: Option<f64>,
+    leeway: Option<f64>,
+    max_age: Option<f64>,
+) -> Result<crate::webhook::WebhookOptions, JsValue> {
+    Ok(crate::webhook::WebhookOptions {
+        verify: verify_options(now, leeway)?,
+        max_age: max_age.map(|a| whole_seconds(Some(a), -1)),
+    })
+}
+
+/// Verifies a webhook (body as a string) and returns its event.
+#[wasm_bindgen(js_name = receiveWebhook)]
+pub fn receive_webhook(
+    body: &str,
+    authorization: Option<String>,
+    keys: JsValue,
+    now: Option<f64>,
+    leeway: Option<f64>,
+    max_age: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    receive_webhook_bytes(body.as_bytes(), authorization, keys, now, leeway, max_age)
+}
+
+/// Verifies a webhook (body as bytes) and returns its event.
+#[wasm_bindgen(js_name = receiveWebhookBytes)]
+pub fn receive_webhook_bytes(
+    body: &[u8],
+    authorization: Option<String>,
+    keys: JsValue,
+    now: Option<f64>,
+    leeway: Option<f64>,
+    max_age: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let lookup = key_lookup(&keys)?;
+    let options = webhook_options(now, leeway, max_age)?;
+    let event = crate::webhook::receive_webhook(body, authorization.as_deref(), lookup, options)
+        .map_err(|e| throw(&e))?;
+    output(&event)
+}
+
+/// Signs a webhook body as LiveKit's server does; returns the Authorization value.
+#[wasm_bindgen(js_name = signWebhook)]
+pub fn sign_webhook(
+    body: &[u8],
+    api_key: &str,
+    api_secret: &str,
+    now: Option<f64>,
+) -> Result<String, JsValue> {
+    crate::webhook::sign_webhook(body, api_key, api_secret, now_seconds(now)?)
+        .map_err(|e| throw(&e))
+}
+
+/// A ready-to-send RoomService request; see [`crate::server_api::room_service_request`].
+#[wasm_bindgen(js_name = serverApiRequest)]
+pub fn server_api_request(
+    method: &str,
+    ws_url: &str,
+    api_key: &str,
+    api_secret: &str,
+    body: JsValue,
+    now: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let body = json_of(&body)
+        .map_err(|why| throw(&Error::ServerApiBody(why)))?
+        .map(|json| String::from_utf8(json).unwrap_or_default());
+    let request = crate::server_api::room_service_request(
+        method,
+        ws_url,
+        api_key,
+        api_secret,
+        body.as_deref(),
+        now_seconds(now)?,
+    )
+    .map_err(|e| throw(&e))?;
+    output(&request)
+}
+
+/// The server-API base URL for a LiveKit URL; see [`crate::server_api::http_url`].
+#[wasm_bindgen(js_name = livekitHttpUrl)]
+pub fn livekit_http_url(ws_url: &str) -> Result<String, JsValue> {
+    crate::server_api::http_url(ws_url).map_err(|e| throw(&e))
 }

@@ -480,7 +480,8 @@ pub struct WebhookEvent {
 pub struct WebhookOptions {
     /// Current time in seconds since the epoch, and the leeway for the token's times.
     pub verify: VerifyOptions,
-    /// Refuse events older than this many seconds (by `createdAt`, else the token's `nbf`).
+    /// Refuse events older than this many seconds plus the leeway (by `createdAt`,
+    /// else the token's `nbf`).
     pub max_age: Option<i64>,
 }
 
@@ -507,8 +508,17 @@ pub fn body_sha256(body: &[u8]) -> String {
 /// The token in an `Authorization` header value, with or without `Bearer `.
 fn bearer(authorization: Option<&str>) -> Result<&str> {
     let value = authorization.unwrap_or("").trim();
-    let token = match value.get(..7) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => value[7..].trim_start(),
+    // `get` returns `None` unless byte 6 is a character boundary, so the slice is safe.
+    let token = match value.get(..6) {
+        Some(scheme)
+            if scheme.eq_ignore_ascii_case("bearer")
+                && value[6..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == ' ' || c == '\t') =>
+        {
+            value[6..].trim_start()
+        }
         _ => value,
     };
     if token.is_empty() {
@@ -566,7 +576,7 @@ pub fn receive_webhook<S: AsRef<[u8]>>(
     if !crate::jws::is_json_object(body) {
         return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
     }
-    let event: WebhookEvent = serde_json::from_slice(body)
+    let event: WebhookEvent = crate::claims::from_json_slice(body, None)
         .map_err(|e| Error::WebhookBodyMalformed(redact(&e.to_string())))?;
     if event.event.is_empty() {
         return Err(Error::WebhookBodyMalformed("`event` is empty".into()));

@@ -15,9 +15,16 @@
  * @module
  */
 export { EdgeError } from "./errors.ts";
-export type { ErrorCode } from "./errors.ts";
+export type { EdgeWarning, ErrorCode, WarningCode } from "./errors.ts";
 export type * from "./types.ts";
-export { createAccessToken, verifyAccessToken } from "./token.ts";
+export {
+  createAccessToken,
+  decodeAccessTokenUnsafe,
+  parseTtl,
+  verifyAccessToken,
+} from "./token.ts";
+export { receiveWebhook, signWebhook } from "./webhook.ts";
+export { livekitHttpUrl, serverApiRequest } from "./server_api.ts";
 export { parseSettings, validateConfig } from "./config.ts";
 export type { AvatarMode, EdgeSettings, LoadedSettings } from "./config.ts";
 export { decodeSupabaseJwtHeader, matchesAnySecret, verifySupabaseJwt } from "./supabase_auth.ts";

@@ -1,0 +1,96 @@
+/**
+ * LiveKit webhooks: verifying what LiveKit's server posts, and signing bodies
+ * the same way (for tests and relays).
+ *
+ * @module
+ */
+import { core, seconds } from "./core.ts";
+import { rethrow } from "./errors.ts";
+import type {
+  KeyMap,
+  ServerApiOptions,
+  WebhookEvent,
+  WebhookOptions,
+} from "./types.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Verifies a webhook and returns its typed event. Pass the raw body (read it
+ * with `await req.text()` or as bytes, before any JSON parsing) and the
+ * `Authorization` header (with or without `Bearer `). The token is verified
+ * first, then the body's SHA-256 against its `sha256` claim in constant time,
+ * and only then is the event parsed.
+ *
+ * @example
+ * ```ts
+ * const event = receiveWebhook(await req.text(), req.headers.get("authorization"), {
+ *   [Deno.env.get("LIVEKIT_API_KEY")!]: Deno.env.get("LIVEKIT_API_SECRET")!,
+ * }, { maxAge: 300 });
+ * if (event.event === "participant_joined") console.log(event.participant?.identity);
+ * ```
+ * @throws {EdgeError} `ERR_WEBHOOK_AUTH_MISSING`, `ERR_TOKEN_*` (e.g. `ERR_TOKEN_SIGNATURE`,
+ * `ERR_TOKEN_EXPIRED`), `ERR_WEBHOOK_HASH_MISSING`, `ERR_WEBHOOK_HASH_MISMATCH`,
+ * `ERR_WEBHOOK_BODY_MALFORMED`, `ERR_WEBHOOK_BODY_TOO_LARGE`, `ERR_WEBHOOK_TOO_OLD`.
+ */
+export function receiveWebhook(
+  body: string | Uint8Array,
+  authorization: string | null,
+  keys: KeyMap,
+  options: WebhookOptions = {},
+): WebhookEvent {
+  const now = seconds(options.currentDate);
+  try {
+    return (typeof body === "string"
+      ? core.receiveWebhook(
+        body,
+        authorization,
+        keys,
+        now,
+        options.leeway,
+        options.maxAge,
+      )
+      : core.receiveWebhookBytes(
+        body,
+        authorization,
+        keys,
+        now,
+        options.leeway,
+        options.maxAge,
+      )) as WebhookEvent;
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/**
+ * Signs a webhook body as LiveKit's server does and returns the
+ * `Authorization` header value: a JWT valid for 5 minutes whose `sha256` claim
+ * is the body's hash.
+ *
+ * @example
+ * ```ts
+ * const body = JSON.stringify({ event: "room_started", room: { name: "demo" } });
+ * const authorization = signWebhook(body, "devkey", "secret");
+ * await fetch(url, { method: "POST", body, headers: { authorization } });
+ * ```
+ * @throws {EdgeError} `ERR_KEY_MISSING`.
+ */
+export function signWebhook(
+  body: string | Uint8Array,
+  apiKey: string,
+  apiSecret: string,
+  options: ServerApiOptions = {},
+): string {
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  try {
+    return core.signWebhook(
+      bytes,
+      apiKey,
+      apiSecret,
+      seconds(options.currentDate),
+    );
+  } catch (e) {
+    rethrow(e);
+  }
+}

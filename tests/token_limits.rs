@@ -1,0 +1,354 @@
+//! Size limits and inputs JSON vectors cannot carry (large values, non-finite numbers),
+//! plus the guarantees about error messages and key rotation.
+
+use std::collections::BTreeMap;
+
+use livekit_tavus_edge::claims::{VideoGrant, MAX_ATTRIBUTES_BYTES, MAX_METADATA_BYTES};
+use livekit_tavus_edge::duration::{ttl_seconds, Ttl};
+use livekit_tavus_edge::jws::{sign_hs256, MAX_TOKEN_BYTES};
+use livekit_tavus_edge::server_api::{room_service_methods, room_service_request};
+use livekit_tavus_edge::token::{create_access_token, TokenOptions};
+use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
+use livekit_tavus_edge::webhook::{
+    receive_webhook, sign_webhook, WebhookOptions, MAX_WEBHOOK_BODY_BYTES,
+};
+
+const KEY: &str = "APIlimits";
+const SECRET: &str = "a-limits-test-secret-of-32-bytes!!";
+const NOW: i64 = 1_700_000_000;
+
+fn code<T: std::fmt::Debug>(r: livekit_tavus_edge::Result<T>) -> &'static str {
+    r.unwrap_err().code()
+}
+
+fn mint(options: TokenOptions) -> livekit_tavus_edge::Result<String> {
+    create_access_token(KEY, SECRET, options, NOW).map(|m| m.token)
+}
+
+#[test]
+fn metadata_limit_is_512_kib() {
+    let at = |n: usize| TokenOptions {
+        metadata: Some("m".repeat(n)),
+        ..Default::default()
+    };
+    assert!(mint(at(MAX_METADATA_BYTES)).is_ok());
+    assert_eq!(
+        code(mint(at(MAX_METADATA_BYTES + 1))),
+        "ERR_GRANT_METADATA_TOO_LARGE"
+    );
+}
+
+#[test]
+fn attributes_limit_is_64_kib_in_total() {
+    let at = |n: usize| TokenOptions {
+        // Keys count too: 2 keys of 1 byte plus values.
+        attributes: Some(BTreeMap::from([
+            ("a".to_string(), "x".repeat(n / 2)),
+            ("b".to_string(), "y".repeat(n - n / 2 - 2)),
+        ])),
+        ..Default::default()
+    };
+    assert!(mint(at(MAX_ATTRIBUTES_BYTES)).is_ok());
+    assert_eq!(
+        code(mint(at(MAX_ATTRIBUTES_BYTES + 1))),
+        "ERR_GRANT_ATTRIBUTES_TOO_LARGE"
+    );
+}
+
+#[test]
+fn tokens_over_1_mib_are_refused_before_any_work() {
+    let payload = format!(
+        r#"{{"iss":"{KEY}","exp":{},"metadata":"{}"}}"#,
+        NOW + 60,
+        "x".repeat(MAX_TOKEN_BYTES)
+    );
+    let token = sign_hs256(payload.as_bytes(), SECRET.as_bytes());
+    let keys = |iss: &str| (iss == KEY).then_some(SECRET);
+    assert_eq!(
+        code(verify_access_token(&token, keys, VerifyOptions::at(NOW))),
+        "ERR_TOKEN_TOO_LARGE"
+    );
+    // Minting never produces a token this core would refuse.
+    let huge = TokenOptions {
+        metadata: Some("m".repeat(MAX_METADATA_BYTES)),
+        room_config: Some(livekit_tavus_edge::claims::RoomConfiguration {
+            metadata: Some("r".repeat(MAX_TOKEN_BYTES)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(code(mint(huge)), "ERR_TOKEN_TOO_LARGE");
+}
+
+#[test]
+fn webhook_bodies_over_1_mib_are_refused() {
+    let body = vec![b' '; MAX_WEBHOOK_BODY_BYTES + 1];
+    let auth = sign_webhook(&body, KEY, SECRET, NOW).unwrap();
+    let keys = |iss: &str| (iss == KEY).then_some(SECRET);
+    assert_eq!(
+        code(receive_webhook(
+            &body,
+            Some(&auth),
+            keys,
+            WebhookOptions::at(NOW)
+        )),
+        "ERR_WEBHOOK_BODY_TOO_LARGE"
+    );
+}
+
+#[test]
+fn non_finite_and_out_of_range_lifetimes_are_refused_not_replaced() {
+    for ttl in [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        0.0,
+        -0.0,
+        -1.0,
+        1e300,
+    ] {
+        assert_eq!(
+            code(ttl_seconds(Some(&Ttl::Seconds(ttl)))),
+            "ERR_INVALID_TTL",
+            "{ttl}"
+        );
+        let options = TokenOptions {
+            ttl: Some(Ttl::Seconds(ttl)),
+            ..Default::default()
+        };
+        assert_eq!(code(mint(options)), "ERR_INVALID_TTL", "{ttl}");
+    }
+}
+
+#[test]
+fn clock_outside_the_jwt_range_is_refused() {
+    assert_eq!(
+        code(create_access_token(
+            KEY,
+            SECRET,
+            TokenOptions::default(),
+            -1
+        )),
+        "ERR_INVALID_INPUT"
+    );
+    assert_eq!(
+        code(create_access_token(
+            KEY,
+            SECRET,
+            TokenOptions::default(),
+            1 << 53
+        )),
+        "ERR_INVALID_INPUT"
+    );
+}
+
+#[test]
+fn key_rotation_accepts_both_keys_and_nothing_else() {
+    let keys = BTreeMap::from([
+        (
+            "APIold".to_string(),
+            "old-secret-old-secret-old-secret!!".to_string(),
+        ),
+        (
+            "APInew".to_string(),
+            "new-secret-new-secret-new-secret!!".to_string(),
+        ),
+    ]);
+    for (key, secret) in &keys {
+        let token = create_access_token(key, secret, TokenOptions::default(), NOW)
+            .unwrap()
+            .token;
+        let claims =
+            verify_access_token(&token, |iss| keys.get(iss), VerifyOptions::at(NOW)).unwrap();
+        assert_eq!(&claims.iss, key);
+    }
+    // A token whose iss names one key but is signed with the other is refused.
+    let forged = create_access_token("APIold", &keys["APInew"], TokenOptions::default(), NOW)
+        .unwrap()
+        .token;
+    assert_eq!(
+        code(verify_access_token(
+            &forged,
+            |iss| keys.get(iss),
+            VerifyOptions::at(NOW)
+        )),
+        "ERR_TOKEN_SIGNATURE"
+    );
+}
+
+#[test]
+fn no_error_message_contains_the_secret_or_the_token() {
+    let secret = "s3cr3t-value-that-must-never-appear-anywhere";
+    let token = create_access_token(KEY, secret, TokenOptions::default(), NOW)
+        .unwrap()
+        .token;
+    let wrong = |iss: &str| (iss == KEY).then_some("another-secret-value-entirely-xxxxx");
+    let messages = [
+        verify_access_token(&token, wrong, VerifyOptions::at(NOW))
+            .unwrap_err()
+            .to_string(),
+        verify_access_token(&token, |_| Some(secret), VerifyOptions::at(NOW + 99_999))
+            .unwrap_err()
+            .to_string(),
+        receive_webhook(
+            b"{}",
+            Some(&token),
+            |_| Some(secret),
+            WebhookOptions::at(NOW),
+        )
+        .unwrap_err()
+        .to_string(),
+        create_access_token(
+            KEY,
+            secret,
+            TokenOptions {
+                ttl: Some("forever".into()),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap_err()
+        .to_string(),
+    ];
+    for m in &messages {
+        assert!(!m.contains(secret) && !m.contains(&token), "{m}");
+        assert!(!m.contains(&secret.len().to_string()), "{m}");
+    }
+}
+
+#[test]
+fn claim_type_errors_do_not_echo_claim_values() {
+    let payload = format!(r#"{{"iss":"{KEY}","exp":"private-value-123","sub":"x"}}"#);
+    let token = sign_hs256(payload.as_bytes(), SECRET.as_bytes());
+    let err = verify_access_token(&token, |_| Some(SECRET), VerifyOptions::at(NOW)).unwrap_err();
+    assert_eq!(err.code(), "ERR_TOKEN_CLAIMS");
+    assert!(!err.to_string().contains("private-value-123"), "{err}");
+}
+
+#[test]
+fn claim_type_errors_are_reported_only_for_authentic_tokens() {
+    // A forged token with a bad claim type gets the signature error, not the claim error.
+    let payload = format!(r#"{{"iss":"{KEY}","exp":"soon"}}"#);
+    let token = sign_hs256(payload.as_bytes(), b"not-the-secret");
+    let err = verify_access_token(&token, |_| Some(SECRET), VerifyOptions::at(NOW)).unwrap_err();
+    assert_eq!(err.code(), "ERR_TOKEN_SIGNATURE");
+}
+
+#[test]
+fn every_room_service_method_carries_only_its_grant() {
+    let body =
+        r#"{"room":"r1","identity":"ada","name":"r1","destinationRoom":"r2","trackSid":"TR_1"}"#;
+    let keys = |iss: &str| (iss == KEY).then_some(SECRET);
+    for method in room_service_methods() {
+        let req = room_service_request(
+            method,
+            "wss://x.livekit.cloud/",
+            KEY,
+            SECRET,
+            Some(body),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(
+            req.url,
+            format!("https://x.livekit.cloud/twirp/livekit.RoomService/{method}")
+        );
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.body, body);
+        let token = req.headers.authorization.strip_prefix("Bearer ").unwrap();
+        let claims = verify_access_token(token, keys, VerifyOptions::at(NOW)).unwrap();
+        assert_eq!((claims.nbf, claims.exp), (Some(NOW), Some(NOW + 600)));
+        assert_eq!(claims.sub, None);
+        let video = claims.video.unwrap();
+        let expected = match method {
+            "ListRooms" => VideoGrant {
+                room_list: Some(true),
+                ..Default::default()
+            },
+            "CreateRoom" | "DeleteRoom" => VideoGrant {
+                room_create: Some(true),
+                ..Default::default()
+            },
+            "MoveParticipant" | "ForwardParticipant" => VideoGrant {
+                room_admin: Some(true),
+                room: Some("r1".into()),
+                destination_room: Some("r2".into()),
+                ..Default::default()
+            },
+            _ => VideoGrant {
+                room_admin: Some(true),
+                room: Some("r1".into()),
+                ..Default::default()
+            },
+        };
+        assert_eq!(video, expected, "{method}");
+    }
+}
+
+#[test]
+fn room_service_requests_check_their_body() {
+    let req = |method: &str, body: Option<&str>| {
+        room_service_request(method, "wss://x.livekit.cloud", KEY, SECRET, body, NOW)
+    };
+    assert_eq!(req("ListRooms", None).unwrap().body, "{}");
+    assert_eq!(
+        code(req("RemoveParticipant", Some(r#"{"room":"r"}"#))),
+        "ERR_SERVER_API_BODY"
+    );
+    assert_eq!(
+        code(req(
+            "RemoveParticipant",
+            Some(r#"{"room":"r","identity":""}"#)
+        )),
+        "ERR_SERVER_API_BODY"
+    );
+    assert_eq!(
+        code(req("DeleteRoom", Some(r#"{"room":5}"#))),
+        "ERR_SERVER_API_BODY"
+    );
+    assert_eq!(code(req("DeleteRoom", Some("[]"))), "ERR_SERVER_API_BODY");
+    assert_eq!(code(req("DeleteRoom", Some("{"))), "ERR_SERVER_API_BODY");
+    assert_eq!(
+        code(req(
+            "MoveParticipant",
+            Some(r#"{"room":"a","identity":"b"}"#)
+        )),
+        "ERR_SERVER_API_BODY"
+    );
+    // Proto field names are accepted.
+    let moved = req(
+        "MoveParticipant",
+        Some(r#"{"room":"a","identity":"b","destination_room":"c"}"#),
+    )
+    .unwrap();
+    assert!(moved.url.ends_with("/MoveParticipant"));
+    assert_eq!(code(req("DropAllTables", None)), "ERR_SERVER_API_METHOD");
+    assert_eq!(code(req("listrooms", None)), "ERR_SERVER_API_METHOD");
+    let long_room = format!(r#"{{"room":"{}"}}"#, "r".repeat(257));
+    assert_eq!(
+        code(req("ListParticipants", Some(&long_room))),
+        "ERR_GRANT_TOO_LONG"
+    );
+    assert_eq!(
+        code(room_service_request(
+            "ListRooms",
+            "wss://x",
+            KEY,
+            "",
+            None,
+            NOW
+        )),
+        "ERR_KEY_MISSING"
+    );
+    assert_eq!(
+        code(room_service_request(
+            "ListRooms",
+            "gopher://x",
+            KEY,
+            SECRET,
+            None,
+            NOW
+        )),
+        "ERR_SERVER_API_URL"
+    );
+}
