@@ -25,7 +25,14 @@ export function line(
   return { id, group, status, code, title, found, fix };
 }
 
-/** A line of a check that could not run; `found` says which other line holds the cause. */
+/**
+ * A line of a check that could not run; `found` says which other line holds the cause.
+ *
+ * @example
+ * ```ts
+ * skipped("livekit", "livekit.server_api", "LiveKit server API", "LiveKit settings are incomplete");
+ * ```
+ */
 export function skipped(
   group: CheckGroup,
   id: string,

@@ -57,7 +57,14 @@ interface Args {
   help: boolean;
 }
 
-/** Parses the arguments after `doctor`; throws a message for people on a mistake. */
+/**
+ * Parses the arguments after `doctor`; throws a message for people on a mistake.
+ *
+ * @example
+ * ```ts
+ * parseArgs(["--env-file", "a.env", "--json"]).envFiles; // ["a.env"]
+ * ```
+ */
 export function parseArgs(argv: string[]): Args {
   const args: Args = {
     envFiles: [],

@@ -48,6 +48,11 @@ function result(
  * reason as text (`invalid API key: …`, `invalid token: …, error: go-jose/…:
  * validation failed, token is expired (exp)`); Twirp-style servers put it in a
  * JSON `{code, msg}`. The token an error may echo is cut out before matching.
+ *
+ * @example
+ * ```ts
+ * classifyUnauthorized('{"code":"unauthenticated","msg":"invalid API key: APIxyz"}'); // "unknown_key"
+ * ```
  */
 export function classifyUnauthorized(
   body: string,
@@ -247,7 +252,15 @@ export async function checkLiveKit(
   };
 }
 
-/** The `clock` line: our clock against a server's `Date` header. */
+/**
+ * The `clock` line: our clock against a server's `Date` header (seconds the
+ * server is ahead; `null` without an answer).
+ *
+ * @example
+ * ```ts
+ * clockCheck(3600, "LiveKit").status; // "fail"
+ * ```
+ */
 export function clockCheck(
   offset: number | null,
   server: string | null,

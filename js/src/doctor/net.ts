@@ -146,7 +146,14 @@ export async function request(
   }
 }
 
-/** Parses JSON, or returns `undefined`. */
+/**
+ * Parses JSON, or returns `undefined`.
+ *
+ * @example
+ * ```ts
+ * parseJson("{not json"); // undefined
+ * ```
+ */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -172,7 +179,14 @@ export function serverClockOffset(headers: Headers, now: Date): number | null {
   return Math.round((t - now.getTime()) / 1000);
 }
 
-/** `1 h 2 min`, `45 s`: a duration for people. */
+/**
+ * A duration for people: `45 s`, `60 min`, `2 h 5 min`, `3 days`.
+ *
+ * @example
+ * ```ts
+ * humanSeconds(-7500); // "2 h 5 min"
+ * ```
+ */
 export function humanSeconds(seconds: number): string {
   const s = Math.abs(Math.round(seconds));
   if (s < 120) return `${s} s`;
@@ -183,7 +197,14 @@ export function humanSeconds(seconds: number): string {
   return `${Math.round(s / 86400)} days`;
 }
 
-/** `host:port` of a URL, for messages. */
+/**
+ * `host:port` of a URL, for messages.
+ *
+ * @example
+ * ```ts
+ * hostOf("https://127.0.0.1:8443/twirp"); // "127.0.0.1:8443"
+ * ```
+ */
 export function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -192,7 +213,16 @@ export function hostOf(url: string): string {
   }
 }
 
-/** What to tell an operator about a transport failure to `url` of a service. */
+/**
+ * What to tell an operator about a transport failure to `url` of a service:
+ * a `DOCTOR_<SERVICE>_<KIND>` code, what was found, and the fix.
+ *
+ * @example
+ * ```ts
+ * describeFailure({ kind: "dns", detail: "…" }, "LiveKit", "https://x.invalid/twirp", "LIVEKIT_WS_URL").code;
+ * // "DOCTOR_LIVEKIT_DNS"
+ * ```
+ */
 export function describeFailure(
   f: NetFailure,
   service: string,

@@ -21,7 +21,14 @@ export const SECRET_VARIABLES: readonly string[] = [
   "SUPABASE_PUBLISHABLE_KEYS",
 ];
 
-/** Whether a variable holds a secret: listed above, or named like one. */
+/**
+ * Whether a variable holds a secret: listed above, or named like one.
+ *
+ * @example
+ * ```ts
+ * isSecretVariable("MY_WEBHOOK_SECRET"); // true
+ * ```
+ */
 export function isSecretVariable(name: string): boolean {
   return SECRET_VARIABLES.includes(name) ||
     /SECRET|PASSWORD|TOKEN|_KEY$|_KEYS$/.test(name);
@@ -39,7 +46,15 @@ function b64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-/** The forms a secret can take in text: raw, JSON-escaped, URL-encoded, base64 and base64url. */
+/**
+ * The forms a secret can take in text: raw, JSON-escaped, URL-encoded, base64
+ * and base64url (with and without padding); forms shorter than 8 characters are left out.
+ *
+ * @example
+ * ```ts
+ * encodedForms("secret/value+1").includes("c2VjcmV0L3ZhbHVlKzE"); // true
+ * ```
+ */
 export function encodedForms(secret: string): string[] {
   const bytes = new TextEncoder().encode(secret);
   const std = b64(bytes);

@@ -94,7 +94,14 @@ function renderLine(
   return `${status}  ${title}  ${r.found}${fix}`;
 }
 
-/** The report as JSON (docs/doctor.schema.json), one document and a newline. */
+/**
+ * The report as JSON (docs/doctor.schema.json), one document and a newline.
+ *
+ * @example
+ * ```ts
+ * const again = JSON.parse(renderJson(report));
+ * ```
+ */
 export function renderJson(report: DoctorReport): string {
   return JSON.stringify(report, null, 2) + "\n";
 }

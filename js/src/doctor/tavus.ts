@@ -53,7 +53,14 @@ function tavusError(json: unknown): string {
   return v.slice(0, 120);
 }
 
-/** A persona from either documented shape: `{data: [persona]}` or the persona itself. */
+/**
+ * A persona from either documented shape: `{data: [persona]}` or the persona itself.
+ *
+ * @example
+ * ```ts
+ * personaFromBody({ data: [{ persona_id: "p1", pipeline_mode: "echo" }] })?.pipeline_mode; // "echo"
+ * ```
+ */
 export function personaFromBody(json: unknown): Record<string, unknown> | null {
   if (!json || typeof json !== "object" || Array.isArray(json)) return null;
   const o = json as Record<string, unknown>;
