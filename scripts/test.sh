@@ -27,6 +27,7 @@ step "deno lint" deno lint --quiet
 step "deno check" bash -c 'deno check --quiet $(git ls-files --cached --others --exclude-standard "*.ts" | grep -v "^supabase/functions/_shared/vendor/")'
 step "deno test" bash scripts/test-deno.sh
 step "sql (pgTAP)" bash scripts/test-db.sh
+step "npm package (Node, Deno, Bun)" bash scripts/test-package.sh
 
 if [ "${#failed_steps[@]}" -ne 0 ]; then
   printf '\n\033[31m%d step(s) failed:\033[0m %s\n' "${#failed_steps[@]}" "${failed_steps[*]}" >&2
