@@ -17,7 +17,9 @@ import {
   startSupabase,
   type SupabaseStandIn,
   userClaims,
+  vaultAllowList,
 } from "../standins/supabase.ts";
+import { VAULT_SECRET_NAMES } from "../../supabase/functions/_shared/settings.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import {
   ADA,
@@ -358,5 +360,45 @@ Deno.test("database failures and timeouts have codes (503, 504), without supabas
     } finally {
       await sb.close();
     }
+  }
+});
+
+Deno.test("the names read from Vault are the core's list and on the migration's allow-list", () => {
+  const rust = Deno.readTextFileSync(new URL("../../src/config.rs", import.meta.url));
+  const consts = new Map(
+    [...rust.matchAll(/pub const ([A-Z_]+): &str = "([A-Z_]+)";/g)].map((m) => [m[1]!, m[2]!]),
+  );
+  const list = rust.match(/pub const VAULT_SECRET_NAMES: \[&str; \d+\] = \[([^\]]*)\]/)![1]!;
+  const names = list.split(",").map((s) => s.trim()).filter(Boolean).map((c) => consts.get(c)!);
+  assertEquals([...VAULT_SECRET_NAMES].sort(), names.sort());
+  const allowed = vaultAllowList();
+  assertEquals(names.filter((n) => !allowed.includes(n)), []);
+});
+
+Deno.test("Vault refusing a name is a 503 naming the RPC's error, and shows in health", async () => {
+  const sb = startSupabase({
+    jwtSecret: JWT_SECRET,
+    failWith: (r) =>
+      r.path === "/rest/v1/rpc/get_edge_secrets"
+        ? {
+          status: 400,
+          body: { code: "P0001", message: "ERR_VAULT_NAME_NOT_ALLOWED", details: null, hint: null },
+        }
+        : undefined,
+  });
+  try {
+    const { handler } = handlerWith(sb, { SECRETS_SOURCE: "vault" });
+    const jwt = await userJwt(ADA, { iss: `${sb.url}/auth/v1` }, JWT_SECRET, Date.now());
+    const res = await handler(post(TOKEN, {}, auth(jwt)));
+    const body = await res.json();
+    assertEquals([res.status, body.error.code], [503, "ERR_CONFIG_VAULT"]);
+    assertMatch(body.error.message, /get_edge_secrets: P0001 ERR_VAULT_NAME_NOT_ALLOWED/);
+    const health = await (await handler(
+      new Request(`${TOKEN}/health`, { headers: auth(sb.serviceRoleKey) }),
+    )).json();
+    assertEquals(health.ok, false);
+    assertEquals(health.problems[0].code, "ERR_CONFIG_VAULT");
+  } finally {
+    await sb.close();
   }
 });

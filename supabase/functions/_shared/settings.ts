@@ -204,14 +204,18 @@ export class SettingsLoader {
         .throwOnError()).data;
     } catch (e) {
       if (e instanceof HttpError) throw e;
+      // Name the SQLSTATE and the RPC's own ERR_ message (never a value): e.g.
+      // `P0001 ERR_VAULT_NAME_NOT_ALLOWED` when the migration's allow-list lacks a name.
       const code = (e as { code?: unknown })?.code;
       const msg = (e as { message?: unknown })?.message;
+      const why = [
+        typeof code === "string" && code !== "" ? code : "no SQLSTATE",
+        ...(typeof msg === "string" && /^ERR_[A-Z_]+$/.test(msg) ? [msg] : []),
+      ].join(" ");
       throw new HttpError(
         503,
         "ERR_CONFIG_VAULT",
-        `could not read secrets from Vault (get_edge_secrets: ${
-          typeof code === "string" ? code : "?"
-        } ${typeof msg === "string" && msg.startsWith("ERR_") ? msg : ""})`.replace(/ \)$/, ")"),
+        `could not read secrets from Vault (get_edge_secrets: ${why})`,
         { "retry-after": "30" },
       );
     }
