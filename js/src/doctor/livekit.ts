@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { createAccessToken } from "../token.ts";
+import { EdgeError } from "../errors.ts";
+import { serverApiRequest } from "../server_api.ts";
+import type { ServerApiRequest } from "../types.ts";
 import { describeFailure, humanSeconds, parseJson, request, serverClockOffset } from "./net.ts";
 import type { CheckResult } from "./types.ts";
 
@@ -12,8 +14,8 @@ import type { CheckResult } from "./types.ts";
 export interface LiveKitCheckInput {
   apiKey: string;
   apiSecret: string;
-  /** The server-API base URL (the core's mapping of `LIVEKIT_WS_URL`). */
-  apiUrl: string;
+  /** `LIVEKIT_WS_URL`: the core maps it to the server-API URL (`wss://` → `https://`). */
+  wsUrl: string;
   fetch: typeof fetch;
   now: () => Date;
   timeoutMs: number;
@@ -100,7 +102,7 @@ function roomCount(body: string): number | null {
  *
  * @example
  * ```ts
- * const { result } = await checkLiveKit({ apiKey, apiSecret, apiUrl: "https://x.livekit.cloud",
+ * const { result } = await checkLiveKit({ apiKey, apiSecret, wsUrl: "wss://x.livekit.cloud",
  *   fetch, now: () => new Date(), timeoutMs: 5000 });
  * console.log(result.status, result.found);
  * ```
@@ -109,19 +111,30 @@ export async function checkLiveKit(
   input: LiveKitCheckInput,
 ): Promise<LiveKitCheckOutput> {
   const now = input.now();
-  const url = `${input.apiUrl}/twirp/livekit.RoomService/ListRooms`;
-  const token = createAccessToken(input.apiKey, input.apiSecret, {
-    ttl: 600,
-    video: { roomList: true },
-    currentDate: now,
-  });
+  let req: ServerApiRequest;
+  try {
+    // The URL, a 10-minute token with only `roomList`, and the body `{}`, all from the core.
+    req = serverApiRequest("ListRooms", input.wsUrl, input.apiKey, input.apiSecret, undefined, {
+      currentDate: now,
+    });
+  } catch (e) {
+    if (!(e instanceof EdgeError)) throw e;
+    return {
+      result: result(
+        "fail",
+        e.code,
+        e.message,
+        "correct LIVEKIT_WS_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET (see settings)",
+      ),
+      clockOffset: null,
+    };
+  }
+  const url = req.url;
+  const apiUrl = url.slice(0, url.lastIndexOf("/twirp/"));
   const answer = await request(input.fetch, url, {
-    method: "POST",
-    headers: {
-      "authorization": `Bearer ${token}`,
-      "content-type": "application/json",
-    },
-    body: "{}",
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
   }, input.timeoutMs);
   if ("failure" in answer) {
     const d = describeFailure(answer.failure, "LiveKit", url, "LIVEKIT_WS_URL");
@@ -155,7 +168,7 @@ export async function checkLiveKit(
       result: result(
         "ok",
         null,
-        `ListRooms answered at ${input.apiUrl}: ${rooms} room${rooms === 1 ? "" : "s"}`,
+        `ListRooms answered at ${apiUrl}: ${rooms} room${rooms === 1 ? "" : "s"}`,
         null,
       ),
       clockOffset: offset,
@@ -222,7 +235,7 @@ export async function checkLiveKit(
       result: result(
         "fail",
         "DOCTOR_LIVEKIT_NOT_LIVEKIT",
-        `no LiveKit server API at ${input.apiUrl} (${status})`,
+        `no LiveKit server API at ${apiUrl} (${status})`,
         "set LIVEKIT_WS_URL to the server's root URL, e.g. wss://<project>.livekit.cloud, without a path",
       ),
       clockOffset: offset,
@@ -233,7 +246,7 @@ export async function checkLiveKit(
       result: result(
         "fail",
         "DOCTOR_LIVEKIT_REDIRECT",
-        `${input.apiUrl} redirects (${status}) instead of answering`,
+        `${apiUrl} redirects (${status}) instead of answering`,
         "set LIVEKIT_WS_URL to the URL the server answers on (often wss:// instead of ws://)",
       ),
       clockOffset: offset,

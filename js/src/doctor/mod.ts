@@ -320,7 +320,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       checkLiveKit({
         apiKey: merged.env.LIVEKIT_API_KEY!,
         apiSecret: merged.env.LIVEKIT_API_SECRET!,
-        apiUrl: report.livekit_api_url!,
+        wsUrl: merged.env.LIVEKIT_WS_URL!,
         fetch: fetchFn,
         now,
         timeoutMs,
