@@ -66,7 +66,11 @@ export function post(
   return new Request(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    body: typeof body === "string"
+      ? body
+      : body instanceof Uint8Array
+      ? new Uint8Array(body)
+      : JSON.stringify(body),
   });
 }
 
@@ -87,4 +91,12 @@ export async function errorOf(res: Response): Promise<{ status: number; code: st
 export function payloadOf(jwt: string): Record<string, unknown> {
   const p = jwt.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
   return JSON.parse(atob(p + "=".repeat((4 - p.length % 4) % 4)));
+}
+
+/** A loopback URL on which nothing listens. */
+export function closedUrl(): string {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return `http://127.0.0.1:${port}`;
 }

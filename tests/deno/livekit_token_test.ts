@@ -5,15 +5,18 @@ import { verifyAccessToken } from "livekit-tavus-edge";
 import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
 import { MemorySessionStore } from "../../supabase/functions/_shared/sessions.ts";
 import { EmbeddedScenarios } from "../../supabase/functions/_shared/scenarios.ts";
-import { hs256Jwt } from "../standins/supabase.ts";
+import { generateKeyPair, SignJWT } from "jose";
+import { hs256Jwt, userClaims } from "../standins/supabase.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import {
   ADA,
   auth,
   BOB,
   captureLog,
+  closedUrl,
   devEnv,
   errorOf,
+  ISSUER,
   JWT_SECRET,
   payloadOf,
   post,
@@ -165,6 +168,12 @@ Deno.test("every error status and code of the token route", async () => {
   const expired = await userJwt(ADA, { exp: T0.getTime() / 1000 - 120 });
   const otherIss = await userJwt(ADA, { iss: "https://other.supabase.co/auth/v1" });
   const anonymous = await userJwt(ADA, { is_anonymous: true });
+  const early = await userJwt(ADA, { nbf: T0.getTime() / 1000 + 600 });
+  const otherAud = await userJwt(ADA, { aud: "storage" });
+  const noSub = await userJwt(ADA, { sub: undefined });
+  const hs512 = await new SignJWT(userClaims(ADA, ISSUER, {}, T0.getTime()))
+    .setProtectedHeader({ alg: "HS512" }).sign(new TextEncoder().encode(JWT_SECRET));
+  const latin1 = new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]); // {"\xe9":1}
   const cases: [string, () => Request, number, string][] = [
     [
       "PUT",
@@ -288,6 +297,11 @@ Deno.test("every error status and code of the token route", async () => {
       404,
       "ERR_SCENARIO_NOT_FOUND",
     ],
+    ["not yet valid", () => post(BASE, {}, auth(early)), 401, "ERR_AUTH_NOT_YET_VALID"],
+    ["other audience", () => post(BASE, {}, auth(otherAud)), 401, "ERR_AUTH_AUDIENCE"],
+    ["no sub", () => post(BASE, {}, auth(noSub)), 401, "ERR_AUTH_CLAIMS"],
+    ["HS512", () => post(BASE, {}, auth(hs512)), 401, "ERR_AUTH_ALGORITHM"],
+    ["not UTF-8", () => post(BASE, latin1, auth(ada)), 400, "ERR_BAD_ENCODING"],
   ];
   const { handler } = setup();
   for (const [name, make, status, code] of cases) {
@@ -473,4 +487,55 @@ Deno.test("a participant name over LiveKit's 256-byte limit is refused before si
   );
   assertEquals(await errorOf(res), { status: 400, code: "ERR_FIELD_TOO_LARGE" });
   assertEquals(sessions.rows.length, 0);
+});
+
+Deno.test("unreachable upstreams: Tavus 502, database 502, JWKS 503, each with its code", async () => {
+  const down = closedUrl();
+  const ada = await userJwt(ADA);
+  const tavusDown = setup(devEnv({ TAVUS_API_KEY: "k", TAVUS_API_URL: down }));
+  assertEquals(await errorOf(await tavusDown.handler(post(BASE, {}, auth(ada)))), {
+    status: 502,
+    code: "ERR_TAVUS_NETWORK",
+  });
+  assertEquals(tavusDown.sessions.rows.map((r) => r.status), ["failed"]);
+  const dbDown = createTokenHandler({
+    env: () =>
+      devEnv({
+        SUPABASE_URL: down,
+        SUPABASE_ANON_KEY: "a",
+        SUPABASE_SERVICE_ROLE_KEY: "s",
+        AUTH_JWT_ISSUER: ISSUER,
+      }),
+    now: () => T0,
+    log: captureLog().log,
+  });
+  assertEquals(await errorOf(await dbDown(post(BASE, {}, auth(ada)))), {
+    status: 502,
+    code: "ERR_DATABASE_UNAVAILABLE",
+  });
+  const { AUTH_JWT_SECRET: _, ...noSecret } = devEnv({ SUPABASE_URL: down });
+  const jwksDown = setup(noSecret);
+  const { privateKey } = await generateKeyPair("ES256");
+  const es256 = await new SignJWT(userClaims(ADA, ISSUER, {}, T0.getTime()))
+    .setProtectedHeader({ alg: "ES256", kid: "k1" }).sign(privateKey);
+  const res = await jwksDown.handler(post(BASE, {}, auth(es256)));
+  assertEquals(await errorOf(res), { status: 503, code: "ERR_AUTH_JWKS_UNAVAILABLE" });
+  assertEquals(res.headers.get("retry-after"), "30");
+});
+
+Deno.test("409s of the session rules: ending, room conflict", async () => {
+  const { handler, sessions } = setup(devEnv({ TOKEN_ALLOW_CLIENT_ROOM_NAME: "true" }));
+  const ada = await userJwt(ADA);
+  const first = await (await handler(post(BASE, { room_name: "ada-room" }, auth(ada)))).json();
+  assertEquals(first.room_name, "ada-room");
+  // The same scenario in another room while the first is open.
+  assertEquals(await errorOf(await handler(post(BASE, { room_name: "other" }, auth(ada)))), {
+    status: 409,
+    code: "ERR_ROOM_CONFLICT",
+  });
+  // A session of the scenario that is still shutting down blocks a new one.
+  sessions.rows[0]!.status = "ending";
+  const res = await handler(post(BASE, {}, auth(ada)));
+  assertEquals(await errorOf(res), { status: 409, code: "ERR_SESSION_ENDING" });
+  assertEquals(res.headers.get("retry-after"), "5");
 });
