@@ -4,6 +4,8 @@
 // scenario cache, Vault secrets, JWKS verification of ES256 users, database failures.
 import { exportJWK, generateKeyPair } from "jose";
 import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
+import { createWebhookHandler } from "../../supabase/functions/_shared/livekit_webhook.ts";
+import { signedWebhook, webhookEvent } from "../standins/livekit.ts";
 import {
   MemorySessionStore,
   SessionError,
@@ -11,6 +13,7 @@ import {
 } from "../../supabase/functions/_shared/sessions.ts";
 import { SupabaseSessionStore } from "../../supabase/functions/_shared/sessions_supabase.ts";
 import { allProblems } from "../standins/common.ts";
+import { postgresAvailable, startPostgres, startPostgrest } from "../standins/postgres.ts";
 import {
   asymmetricJwt,
   hs256Jwt,
@@ -35,38 +38,76 @@ import {
 
 const TOKEN = "http://local/livekit-token";
 
-type Clock = { now: number };
+/** A store under test, and a way to make one of its sessions outlive its `expires_at`. */
+interface StoreUnderTest {
+  store: SessionStore;
+  expire: (roomName: string) => Promise<void>;
+  close: () => Promise<void>;
+}
 
-/** The two implementations, each with a clock the test moves. */
-const STORES: [string, (clock: Clock) => { store: SessionStore; close: () => Promise<void> }][] = [
-  ["memory", (clock) => ({
-    store: new MemorySessionStore(() => new Date(clock.now)),
-    close: () => Promise.resolve(),
-  })],
-  ["supabase", (clock) => {
-    const sb = startSupabase({ jwtSecret: JWT_SECRET, now: () => new Date(clock.now) });
-    const store = new SupabaseSessionStore(
-      { url: sb.url, anonKey: sb.anonKey, serviceRoleKey: sb.serviceRoleKey },
-      fetch,
-      5_000,
-      () => new Date(clock.now),
-    );
-    return {
+const past = () => new Date(Date.now() - 1000).toISOString();
+
+/** The implementations: in memory, supabase-js on the stand-in, supabase-js on real Postgres. */
+const STORES: [string, () => Promise<StoreUnderTest>, boolean][] = [
+  ["memory", () => {
+    const store = new MemorySessionStore();
+    return Promise.resolve({
       store,
+      expire: (room) => {
+        store.rows.find((r) => r.roomName === room)!.expiresAt = past();
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+    });
+  }, true],
+  ["supabase-js, stand-in", () => {
+    const sb = startSupabase({ jwtSecret: JWT_SECRET });
+    return Promise.resolve({
+      store: new SupabaseSessionStore(
+        { url: sb.url, anonKey: sb.anonKey, serviceRoleKey: sb.serviceRoleKey },
+        fetch,
+        5_000,
+      ),
+      expire: (room) => {
+        sb.tables.avatar_sessions.find((r) => r.room_name === room)!.expires_at = past();
+        return Promise.resolve();
+      },
       close: async () => {
         assertEquals(allProblems(sb.requests), []);
         await sb.close();
       },
+    });
+  }, true],
+  ["supabase-js, real Postgres and migrations", async () => {
+    const db = await startPostgres();
+    await db.query("insert into auth.users (id) values ($1), ($2)", [ADA, BOB]);
+    const api = startPostgrest(db, { jwtSecret: JWT_SECRET });
+    return {
+      store: new SupabaseSessionStore(
+        { url: api.url, anonKey: api.anonKey, serviceRoleKey: api.serviceRoleKey },
+        fetch,
+        5_000,
+      ),
+      expire: async (room) => {
+        await db.query(
+          "update public.avatar_sessions set expires_at = now() - interval '1 second' where room_name = $1",
+          [room],
+        );
+      },
+      close: async () => {
+        assertEquals(allProblems(api.requests), []);
+        await api.close();
+        await db.close();
+      },
     };
-  }],
+  }, postgresAvailable()],
 ];
 
-for (const [name, make] of STORES) {
-  Deno.test(`session store contract (${name})`, async () => {
-    const clock = { now: Date.now() };
-    const { store, close } = make(clock);
+for (const [name, make, available] of STORES) {
+  Deno.test({ name: `session store contract (${name})`, ignore: !available }, async () => {
+    const { store, expire, close } = await make();
     try {
-      const jwt = await userJwt(ADA, {}, JWT_SECRET, clock.now);
+      const jwt = await userJwt(ADA, {}, JWT_SECRET, Date.now());
       const claim = (userId: string, scenarioId: string, roomName: string, maxLive = 2) =>
         store.claim({
           userId,
@@ -117,9 +158,8 @@ for (const [name, make] of STORES) {
       assertEquals(await store.recordWebhookEvent("EV_1", "room_finished", "room-b"), false);
       // Expiry: a session nobody ended is over after its duration.
       const c = await claim(ADA, "travel-guide", "room-c");
-      clock.now += 601_000;
-      const jwtLater = await userJwt(ADA, {}, JWT_SECRET, clock.now);
-      assertEquals(await store.listOpen(ADA, {}, jwtLater), []);
+      await expire("room-c");
+      assertEquals(await store.listOpen(ADA, {}, jwt), []);
       const d = await claim(ADA, "travel-guide", "room-d");
       assert(d.id !== c.id && !d.reused, "an expired session was reused");
       assertEquals((await store.findByRoom("room-c"))?.status, "ended");
@@ -400,5 +440,75 @@ Deno.test("Vault refusing a name is a 503 naming the RPC's error, and shows in h
     assertEquals(health.problems[0].code, "ERR_CONFIG_VAULT");
   } finally {
     await sb.close();
+  }
+});
+
+Deno.test({
+  name: "the functions against real Postgres: Vault, RLS, the session RPCs, webhook idempotency",
+  ignore: !postgresAvailable(),
+}, async () => {
+  const db = await startPostgres();
+  const api = startPostgrest(db, { jwtSecret: JWT_SECRET });
+  try {
+    await db.query("insert into auth.users (id) values ($1)", [ADA]);
+    for (const [name, value] of [["LIVEKIT_API_KEY", "devkey"], ["LIVEKIT_API_SECRET", "secret"]]) {
+      await db.query("select vault.create_secret($1, $2)", [value, name]);
+    }
+    await db.query("select vault.create_secret($1, 'AUTH_JWT_SECRET')", [JWT_SECRET]);
+    const env: Record<string, string> = {
+      LIVEKIT_WS_URL: "ws://127.0.0.1:7880",
+      SUPABASE_URL: api.url,
+      SUPABASE_ANON_KEY: api.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: api.serviceRoleKey,
+      AUTH_JWT_ISSUER: `${api.url}/auth/v1`,
+      SECRETS_SOURCE: "vault",
+      SCENARIO_CACHE_SECONDS: "0",
+    };
+    const deps = { env: () => env, log: captureLog().log };
+    const token = createTokenHandler(deps);
+    const hook = createWebhookHandler(deps);
+    const jwt = await userJwt(ADA, { iss: `${api.url}/auth/v1` }, JWT_SECRET, Date.now());
+    const first = await token(post(TOKEN, { scenario_id: "travel-guide" }, auth(jwt)));
+    assertEquals(first.status, 201);
+    const a = await first.json();
+    const again = await (await token(post(TOKEN, { scenario_id: "travel-guide" }, auth(jwt))))
+      .json();
+    assertEquals([again.room_name, again.conversation_id, again.reused], [
+      a.room_name,
+      a.conversation_id,
+      true,
+    ]);
+    const row = async () =>
+      (await db.query(
+        "select status, conversation_id, end_reason, mode from public.avatar_sessions where room_name = $1",
+        [a.room_name],
+      )).rows[0];
+    assertEquals(await row(), {
+      status: "live",
+      conversation_id: a.conversation_id,
+      end_reason: null,
+      mode: "direct",
+    });
+    const signed = await signedWebhook(webhookEvent("room_finished", a.room_name));
+    const deliver = () =>
+      hook(new Request("http://local/livekit-webhook", { method: "POST", ...signed }));
+    assertEquals((await (await deliver()).json()).action, "ended");
+    assertEquals((await (await deliver()).json()).action, "duplicate");
+    assertEquals((await row()).status, "ended");
+    assertEquals((await row()).end_reason, "room_finished");
+    const events = await db.query("select event, room_name from public.livekit_webhook_events");
+    assertEquals(events.rows, [{ event: "room_finished", room_name: a.room_name }]);
+    // RLS: a disabled scenario is invisible to signed-in users.
+    await db.query(
+      "update public.avatar_configs set enabled = false where scenario_id = 'travel-guide'",
+    );
+    assertEquals(
+      await errorOf(await token(post(TOKEN, { scenario_id: "travel-guide" }, auth(jwt)))),
+      { status: 404, code: "ERR_SCENARIO_NOT_FOUND" },
+    );
+    assertEquals(allProblems(api.requests), []);
+  } finally {
+    await api.close();
+    await db.close();
   }
 });

@@ -92,10 +92,75 @@ export function vaultAllowList(): string[] {
   return m ? [...m[1]!.matchAll(/'([A-Z_]+)'/g)].map((x) => x[1]!) : [];
 }
 
-const pgError = (status: number, code: string, message: string, details: string | null = null) =>
-  reply({ code, message, details, hint: null }, status);
+/** A PostgREST error response: `{code, message, details, hint}`. */
+export const pgError = (
+  status: number,
+  code: string,
+  message: string,
+  details: string | null = null,
+) => reply({ code, message, details, hint: null }, status);
 
-type Role = "anon" | "authenticated" | "service_role";
+/** Who a request is, as PostgREST decides it from `apikey` and `Authorization`. */
+export type Role = "anon" | "authenticated" | "service_role";
+
+/** A caller PostgREST accepted: the role, and the JWT's claims (`request.jwt.claims`). */
+export interface PostgrestCaller {
+  role: Role;
+  sub?: string;
+  claims: Record<string, unknown>;
+}
+
+/**
+ * How PostgREST (behind Supabase's gateway) identifies a request: `apikey` must be
+ * the anon or service-role key; `Authorization: Bearer` is the service-role key, the
+ * anon key (or nothing: anon), or a user JWT verified with the HS256 secret or the
+ * JWKS. Returns the caller, or the error response; records problems on `rec`.
+ */
+export function callerRole(keys: {
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret?: string;
+  jwks?: JSONWebKeySet;
+}): (rec: RecordedRequest) => Promise<PostgrestCaller | Response> {
+  const jwks = keys.jwks ? createLocalJWKSet(keys.jwks) : null;
+  return async (rec) => {
+    const apikey = rec.headers.get("apikey");
+    if (!apikey) {
+      rec.problems.push("no apikey header");
+      return reply({ message: "No API key found in request" }, 401);
+    }
+    if (apikey !== keys.anonKey && apikey !== keys.serviceRoleKey) {
+      rec.problems.push("apikey is neither the anon nor the service-role key");
+      return reply({ message: "Invalid API key" }, 401);
+    }
+    const auth = rec.headers.get("authorization");
+    const token = auth?.match(/^Bearer (.+)$/)?.[1];
+    if (!token || token === keys.anonKey) return { role: "anon", claims: { role: "anon" } };
+    if (token === keys.serviceRoleKey) {
+      return { role: "service_role", claims: { role: "service_role" } };
+    }
+    try {
+      const alg = decodeProtectedHeader(token).alg;
+      const { payload } = alg === "HS256" && keys.jwtSecret
+        ? await jwtVerify(token, new TextEncoder().encode(keys.jwtSecret))
+        : alg !== "HS256" && jwks
+        ? await jwtVerify(token, jwks)
+        : (() => {
+          throw new Error("no key for this token");
+        })();
+      if (payload.role !== "authenticated" || typeof payload.sub !== "string") {
+        return pgError(401, "PGRST301", "JWT role is not authenticated");
+      }
+      if (apikey !== keys.anonKey) {
+        rec.problems.push("a user's request should carry the anon apikey");
+      }
+      return { role: "authenticated", sub: payload.sub, claims: payload };
+    } catch {
+      rec.problems.push("the Authorization JWT does not verify");
+      return pgError(401, "PGRST301", "JWT could not be verified");
+    }
+  };
+}
 
 /** Starts the stand-in on a free loopback port. */
 export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
@@ -112,42 +177,9 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
   };
   const vault = { ...(options.vault ?? {}) };
   const allowList = options.vaultAllowList ?? vaultAllowList();
-  const jwks = options.jwks ? createLocalJWKSet(options.jwks) : null;
   const OPEN = ["starting", "live", "ending"];
 
-  async function role(rec: RecordedRequest): Promise<{ role: Role; sub?: string } | Response> {
-    const apikey = rec.headers.get("apikey");
-    if (!apikey) {
-      rec.problems.push("no apikey header");
-      return reply({ message: "No API key found in request" }, 401);
-    }
-    if (apikey !== anonKey && apikey !== serviceRoleKey) {
-      rec.problems.push("apikey is neither the anon nor the service-role key");
-      return reply({ message: "Invalid API key" }, 401);
-    }
-    const auth = rec.headers.get("authorization");
-    const token = auth?.match(/^Bearer (.+)$/)?.[1];
-    if (!token || token === anonKey) return { role: "anon" };
-    if (token === serviceRoleKey) return { role: "service_role" };
-    try {
-      const alg = decodeProtectedHeader(token).alg;
-      const { payload } = alg === "HS256" && options.jwtSecret
-        ? await jwtVerify(token, new TextEncoder().encode(options.jwtSecret))
-        : alg !== "HS256" && jwks
-        ? await jwtVerify(token, jwks)
-        : (() => {
-          throw new Error("no key for this token");
-        })();
-      if (payload.role !== "authenticated" || typeof payload.sub !== "string") {
-        return pgError(401, "PGRST301", "JWT role is not authenticated");
-      }
-      if (apikey !== anonKey) rec.problems.push("a user's request should carry the anon apikey");
-      return { role: "authenticated", sub: payload.sub };
-    } catch {
-      rec.problems.push("the Authorization JWT does not verify");
-      return pgError(401, "PGRST301", "JWT could not be verified");
-    }
-  }
+  const role = callerRole({ anonKey, serviceRoleKey, ...options });
 
   function filterRows<T extends Record<string, unknown>>(rows: T[], q: URLSearchParams): T[] {
     let out = rows;

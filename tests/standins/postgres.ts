@@ -1,0 +1,266 @@
+/**
+ * The real database behind a PostgREST-shaped stand-in: a throwaway PostgreSQL 15
+ * cluster (the same binaries, Supabase support SQL, migrations and seed as
+ * scripts/test-db.sh) and an HTTP server that turns the PostgREST calls the
+ * functions make into SQL run the way PostgREST runs it: in a transaction, as the
+ * caller's role (`set local role anon|authenticated|service_role`) with
+ * `request.jwt.claims` set, so grants, RLS, the RPCs' locks and constraints are
+ * the migrations' own.
+ *
+ * Supported: `POST /rest/v1/rpc/<fn>` (named arguments, set-returning or scalar),
+ * `GET /rest/v1/<table>?select=…&col=eq.x|in.(…)|gt.x&order=col.asc|desc&limit=n`,
+ * and `GET /auth/v1/.well-known/jwks.json`. Needs root (initdb runs as `postgres`
+ * through runuser) and `/usr/lib/postgresql/15/bin` (or `PG_BIN`).
+ */
+import pg from "pg";
+import type { JSONWebKeySet } from "jose";
+import { reply, serveStandIn, type StandIn } from "./common.ts";
+import { callerRole, pgError } from "./supabase.ts";
+
+const root = new URL("../../", import.meta.url);
+const BIN = Deno.env.get("PG_BIN") ?? "/usr/lib/postgresql/15/bin";
+
+/** Whether this machine can start a cluster (root and the server binaries). */
+export function postgresAvailable(): boolean {
+  try {
+    return Deno.uid() === 0 && Deno.statSync(`${BIN}/initdb`).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** A running throwaway cluster with the schema applied. */
+export interface Postgres {
+  /** Admin (superuser) queries. */
+  query: (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
+  /** A pool for the stand-in. */
+  pool: pg.Pool;
+  close: () => Promise<void>;
+}
+
+async function run(cmd: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) {
+    throw new Error(`${cmd} ${args[2] ?? ""} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+/** Starts a cluster on a free loopback port and applies support SQL, migrations and seed. */
+export async function startPostgres(): Promise<Postgres> {
+  const dir = await Deno.makeTempDir({ prefix: "livekit-tavus-edge-fn-pg." });
+  await run("chown", ["postgres:postgres", dir]);
+  const asPg = (bin: string, args: string[]) =>
+    run("runuser", ["-u", "postgres", "--", bin, ...args]);
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const stop = async () => {
+    await asPg(`${BIN}/pg_ctl`, ["-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]).catch(
+      () => {},
+    );
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  try {
+    await asPg(`${BIN}/initdb`, [
+      "-D",
+      `${dir}/data`,
+      "-U",
+      "postgres",
+      "--auth=trust",
+      "--encoding=UTF8",
+      "--locale=C.UTF-8",
+    ]);
+    await asPg(`${BIN}/pg_ctl`, [
+      "-D",
+      `${dir}/data`,
+      "-l",
+      `${dir}/postgres.log`,
+      "-w",
+      "-t",
+      "60",
+      "-o",
+      `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`,
+      "start",
+    ]);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const admin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
+  await admin.connect();
+  await admin.query("create database functions_test");
+  await admin.end();
+  const config = { host: "127.0.0.1", port, user: "postgres", database: "functions_test" };
+  const db = new pg.Client(config);
+  await db.connect();
+  const files = [
+    "supabase/tests/support/supabase_stand_ins.sql",
+    ...[...Deno.readDirSync(new URL("supabase/migrations/", root))]
+      .map((e) => `supabase/migrations/${e.name}`).filter((n) => n.endsWith(".sql")).sort(),
+    "supabase/seed.sql",
+  ];
+  for (const f of files) await db.query(Deno.readTextFileSync(new URL(f, root)));
+  const pool = new pg.Pool({ ...config, max: 4 });
+  return {
+    query: (sql, params) => db.query(sql, params),
+    pool,
+    close: async () => {
+      await pool.end();
+      await db.end();
+      await stop();
+    },
+  };
+}
+
+/** PostgREST's HTTP status for a SQLSTATE. */
+function statusOf(code: string, role: string): number {
+  if (code === "42501") return role === "anon" ? 401 : 403;
+  if (code === "23505" || code === "23503") return 409;
+  if (code === "42883" || code === "42P01") return 404;
+  if (code === "P0001" || code.startsWith("22") || code.startsWith("23")) return 400;
+  return 500;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** A function of schema public, as pg_proc describes it. */
+interface FnRow {
+  proretset: boolean;
+  pronargs: number;
+  proargnames: string[] | null;
+  types: string[];
+}
+
+/** Options of {@linkcode startPostgrest}. */
+export interface PostgrestOptions {
+  anonKey?: string;
+  serviceRoleKey?: string;
+  jwtSecret?: string;
+  jwks?: JSONWebKeySet;
+}
+
+/** The running stand-in. */
+export interface PostgrestStandIn extends StandIn {
+  anonKey: string;
+  serviceRoleKey: string;
+}
+
+/** Serves PostgREST's API over the cluster. */
+export function startPostgrest(db: Postgres, options: PostgrestOptions = {}): PostgrestStandIn {
+  const anonKey = options.anonKey ?? "anon-test-key";
+  const serviceRoleKey = options.serviceRoleKey ?? "service-test-key";
+  const role = callerRole({ anonKey, serviceRoleKey, ...options });
+
+  const server = serveStandIn(async (_req, rec) => {
+    if (rec.method === "GET" && rec.path === "/auth/v1/.well-known/jwks.json") {
+      return reply(options.jwks ?? { keys: [] });
+    }
+    const who = await role(rec);
+    if (who instanceof Response) return who;
+    const client = await db.pool.connect();
+    try {
+      await client.query("begin");
+      await client.query(`set local role ${who.role}`);
+      await client.query("select set_config('request.jwt.claims', $1, true)", [
+        JSON.stringify(who.claims),
+      ]);
+      const result = await route(client, rec);
+      await client.query("commit");
+      return result;
+    } catch (e) {
+      await client.query("rollback").catch(() => {});
+      const err = e as { code?: string; message?: string; detail?: string; hint?: string };
+      if (!err.code) throw e;
+      return reply(
+        {
+          code: err.code,
+          message: err.message,
+          details: err.detail ?? null,
+          hint: err.hint ?? null,
+        },
+        statusOf(err.code, who.role),
+      );
+    } finally {
+      client.release();
+    }
+  });
+
+  async function route(client: pg.PoolClient, rec: StandIn["requests"][number]) {
+    const rpc = rec.path.match(/^\/rest\/v1\/rpc\/([a-z_]+)$/)?.[1];
+    if (rpc && rec.method === "POST") {
+      const args = (rec.body ?? {}) as Record<string, unknown>;
+      const fns: { rows: FnRow[] } = await client.query(
+        `select p.proretset, p.pronargs, p.proargnames,
+                array(select format_type(t, null) from unnest(p.proargtypes) t) as types
+           from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+          where n.nspname = 'public' and p.proname = $1`,
+        [rpc],
+      );
+      const names = Object.keys(args).sort();
+      const fn = fns.rows.find((f: FnRow) =>
+        [...(f.proargnames ?? []).slice(0, f.pronargs)].sort().join() === names.join()
+      );
+      if (!fn) {
+        rec.problems.push(`no function ${rpc}(${names.join(", ")})`);
+        return pgError(404, "PGRST202", `Could not find the function public.${rpc}`);
+      }
+      const inputs: string[] = (fn.proargnames ?? []).slice(0, fn.pronargs);
+      const call = `public.${rpc}(${
+        inputs.map((n, i) => `${n} => $${i + 1}::${fn.types[i]}`).join(", ")
+      })`;
+      const sql = fn.proretset
+        ? `select coalesce(jsonb_agg(to_jsonb(r)), '[]'::jsonb) as v from ${call} r`
+        : `select to_jsonb(${call}) as v`;
+      const { rows } = await client.query(sql, inputs.map((n) => args[n] ?? null));
+      return reply(rows[0].v);
+    }
+    const table = rec.path.match(/^\/rest\/v1\/([a-z_]+)$/)?.[1];
+    if (table && rec.method === "GET") {
+      const params: unknown[] = [];
+      const where: string[] = [];
+      let order = "";
+      let limit = "";
+      let select = "*";
+      for (const [col, expr] of rec.query) {
+        if (col === "select") {
+          const cols = expr.split(",");
+          if (!cols.every((c) => IDENT.test(c))) throw { code: "42703", message: "bad select" };
+          select = cols.join(", ");
+          continue;
+        }
+        if (col === "order") {
+          const [c, dir] = expr.split(".");
+          if (!IDENT.test(c!)) throw { code: "42703", message: "bad order" };
+          order = ` order by ${c} ${dir === "desc" ? "desc" : "asc"}`;
+          continue;
+        }
+        if (col === "limit") {
+          limit = ` limit ${Number.parseInt(expr, 10)}`;
+          continue;
+        }
+        if (!IDENT.test(col)) throw { code: "42703", message: "bad column" };
+        const [op, ...rest] = expr.split(".");
+        const arg = rest.join(".");
+        if (op === "eq") params.push(arg), where.push(`${col} = $${params.length}`);
+        else if (op === "gt") params.push(arg), where.push(`${col} > $${params.length}`);
+        else if (op === "in") {
+          params.push(arg.replace(/^\(|\)$/g, "").split(","));
+          where.push(`${col} = any($${params.length})`);
+        } else throw { code: "PGRST100", message: `unsupported operator ${op}` };
+      }
+      const sql =
+        `select coalesce(jsonb_agg(t), '[]'::jsonb) as v from (select ${select} from public.${table}${
+          where.length ? ` where ${where.join(" and ")}` : ""
+        }${order}${limit}) t`;
+      const rows = (await client.query(sql, params)).rows[0].v as unknown[];
+      if (/vnd\.pgrst\.object/.test(rec.headers.get("accept") ?? "")) {
+        return rows.length === 1 ? reply(rows[0]) : pgError(406, "PGRST116", "not one row");
+      }
+      return reply(rows);
+    }
+    rec.problems.push("not a route of this stand-in");
+    return pgError(404, "PGRST125", "Invalid path specified in request URL");
+  }
+
+  return { ...server, anonKey, serviceRoleKey };
+}
