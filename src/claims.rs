@@ -790,8 +790,18 @@ pub(crate) mod strict {
         }
         fn push_index(self, index: usize) {
             if let Some(p) = self.0 {
-                use std::fmt::Write;
-                let _ = write!(p.borrow_mut(), "[{index}]");
+                let mut p = p.borrow_mut();
+                p.push('[');
+                let start = p.len();
+                let mut v = index;
+                loop {
+                    p.insert(start, char::from(b'0' + (v % 10) as u8));
+                    v /= 10;
+                    if v == 0 {
+                        break;
+                    }
+                }
+                p.push(']');
             }
         }
     }

@@ -266,7 +266,7 @@ fn tape_to_json(tape: &[u8]) -> Result<Vec<u8>, String> {
                     return Err("a number that is not finite".into());
                 }
                 if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-                    out.extend_from_slice((n as i64).to_string().as_bytes());
+                    write_integer(n as i64, out);
                 } else {
                     out.extend_from_slice(&serde_json::to_vec(&n).map_err(|e| e.to_string())?);
                 }
@@ -321,6 +321,25 @@ fn tape_to_json(tape: &[u8]) -> Result<Vec<u8>, String> {
         return Err("a corrupt tape".into());
     }
     Ok(out)
+}
+
+/// Appends the decimal digits of `n` (no `fmt` machinery on the hot path).
+fn write_integer(n: i64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// A JS value as JSON text (see [`tape_to_json`]); `undefined`/`null` give `None`.
