@@ -1,7 +1,10 @@
 //! The JavaScript boundary: the only module with `#[wasm_bindgen]` and `js_sys`.
 //!
-//! Typed structs cross through serde-wasm-bindgen. Every error thrown is a JS
-//! `Error` whose `code` property is the core's stable code.
+//! Typed structs cross as a binary tape, one crossing per direction (see
+//! `crate::wasm_tape` and its JavaScript half `src/wasm_tape.js`); inside the
+//! core the tape is transcoded to and from the JSON text `serde_json` reads and
+//! writes. Every error thrown is a JS `Error` whose `code` property is the
+//! core's stable code.
 
 use std::collections::BTreeMap;
 
