@@ -16,6 +16,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; th
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
+# cargo-fuzz for scripts/test-fuzz.sh (the targets themselves build with the nightly toolchain).
+cargo_fuzz_version=0.13.2
+if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$cargo_fuzz_version" ]; then
+  log "installing cargo-fuzz $cargo_fuzz_version (about two minutes, once)"
+  cargo install cargo-fuzz --version "$cargo_fuzz_version" --locked --force
+fi
+
 # Deno, wasm-opt (binaryen), TypeScript and the Node interop peers, pinned by tools/package-lock.json.
 stamp="$ROOT/tools/node_modules/.installed-lock.json"
 if ! cmp -s "$ROOT/tools/package-lock.json" "$stamp" 2>/dev/null || [ ! -x "$TOOLS_BIN/deno" ]; then

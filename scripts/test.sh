@@ -29,6 +29,7 @@ step "deno test" bash scripts/test-deno.sh
 step "sql (pgTAP)" bash scripts/test-db.sh
 step "npm package (Node, Deno, Bun)" bash scripts/test-package.sh
 step "interop (Node and Python SDKs)" bash scripts/test-interop.sh
+step "fuzz (cargo-fuzz, bounded)" bash scripts/test-fuzz.sh
 
 if [ "${#failed_steps[@]}" -ne 0 ]; then
   printf '\n\033[31m%d step(s) failed:\033[0m %s\n' "${#failed_steps[@]}" "${failed_steps[*]}" >&2

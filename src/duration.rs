@@ -164,7 +164,9 @@ pub fn parse_duration(text: &str) -> Result<i64> {
         .bytes()
         .chain(kept.bytes())
         .fold(0u128, |n, b| n * 10 + u128::from(b - b'0'));
-    let total = digits * scale;
+    // Up to 33 digits times a year's seconds exceeds u128 (found by fuzz/duration):
+    // such a product is far beyond the maximum anyway.
+    let total = digits.checked_mul(scale).ok_or_else(too_long)?;
     let denominator = 10u128.pow(kept.len() as u32);
     let mut seconds = total / denominator;
     if total % denominator != 0 || sticky {

@@ -202,6 +202,10 @@ pub fn check_header(parts: &Segments<'_>) -> Result<()> {
     if !is_json_object(&bytes) {
         return Err(Error::TokenJson("header is not a JSON object"));
     }
+    // serde skips ignored members without checking their UTF-8: check it all here.
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(Error::TokenJson("header is not UTF-8"));
+    }
     let header: Header<'_> = serde_json::from_slice(&bytes).map_err(|e| {
         if e.is_data() {
             Error::TokenHeader("a header member has the wrong type or is repeated".into())

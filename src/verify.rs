@@ -97,6 +97,10 @@ fn decode_payload(parts: &Segments<'_>) -> Result<(Vec<u8>, serde_json::Result<C
     if !jws::is_json_object(&payload) {
         return Err(Error::TokenJson("payload is not a JSON object"));
     }
+    // serde skips unknown claims without checking their UTF-8: check it all here.
+    if std::str::from_utf8(&payload).is_err() {
+        return Err(Error::TokenJson("payload is not UTF-8"));
+    }
     let claims = crate::claims::from_json_slice::<Claims>(&payload, None);
     if let Err(e) = &claims {
         if !e.is_data() {

@@ -1,0 +1,90 @@
+//! Inputs the fuzz targets (fuzz/, see SECURITY.md) found crashing, kept as
+//! plain tests so `cargo test` guards them without the nightly toolchain. Each
+//! input is also in the target's seed corpus (fuzz/corpus/<target>/regress-*).
+
+use livekit_tavus_edge::duration::{parse_duration, ttl_seconds, Ttl, MAX_TTL_SECONDS};
+
+/// fuzz/duration: 15 integer digits and 18 fraction digits of years overflowed
+/// the u128 product (a panic with overflow checks, a wrapped value without).
+#[test]
+fn duration_with_33_digits_of_years_is_too_long_not_an_overflow() {
+    let crash = "999999999999999.999999999999999999y";
+    assert_eq!(
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fuzz/corpus/duration/regress-u128-overflow"
+        ))
+        .unwrap(),
+        crash
+    );
+    for text in [
+        crash,
+        "999999999999999.999999999999999999 years",
+        "999999999999999.999999999999999999w",
+        "100000000000000.000000000000000001Y",
+    ] {
+        let err = parse_duration(text).unwrap_err();
+        assert_eq!(err.code(), "ERR_INVALID_TTL", "{text}");
+        assert!(
+            err.to_string().contains("longer than the maximum"),
+            "{text}: {err}"
+        );
+        assert_eq!(
+            ttl_seconds(Some(&Ttl::from(text))).unwrap_err().code(),
+            "ERR_INVALID_TTL"
+        );
+    }
+    // The exact arithmetic still holds right below the limit.
+    assert_eq!(parse_duration("7d").unwrap(), MAX_TTL_SECONDS);
+    assert_eq!(
+        parse_duration("0.019164955509924709y").unwrap(),
+        604_800,
+        "0.019164955509924709 years is 604,799.99…, rounded up"
+    );
+}
+
+/// fuzz/verify_token: a correctly signed token whose header carried a byte
+/// that is not UTF-8 inside an ignored member (`jku`) was accepted: serde skips
+/// ignored strings without checking them. The header (and payload) must be UTF-8.
+#[test]
+fn header_with_bytes_that_are_not_utf8_is_refused() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use livekit_tavus_edge::jws::hmac_sha256;
+    use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
+
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/corpus/verify_token/regress-header-not-utf8"
+    ))
+    .unwrap();
+    // The target's input: mode 1 (sign `header NUL payload`), clock byte, leeway byte.
+    let (header, payload) = input[3..].split_at(input[3..].iter().position(|&b| b == 0).unwrap());
+    let payload = &payload[1..];
+    assert!(std::str::from_utf8(header).is_err());
+    let secret = "fuzz-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+    let sign = |header: &[u8], payload: &[u8]| {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let mac = hmac_sha256(secret.as_bytes(), input.as_bytes());
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac))
+    };
+    let keys = |iss: &str| (iss == "devkey").then_some(secret);
+    let at = VerifyOptions::at(1_800_000_000);
+    let err = verify_access_token(&sign(header, payload), keys, at).unwrap_err();
+    assert_eq!(err.code(), "ERR_TOKEN_JSON");
+    assert!(err.to_string().contains("UTF-8"), "{err}");
+    // The same for a payload whose unknown claim is not UTF-8.
+    let bad_payload = br#"{"iss":"devkey","exp":1800000600,"x":"\x97"}"#;
+    let bad_payload = [&bad_payload[..38], &[0x97], &bad_payload[42..]].concat();
+    let err =
+        verify_access_token(&sign(br#"{"alg":"HS256"}"#, &bad_payload), keys, at).unwrap_err();
+    assert_eq!(err.code(), "ERR_TOKEN_JSON");
+    // Control: the same bytes made valid verify.
+    let fixed = String::from_utf8_lossy(header).into_owned();
+    let claims = verify_access_token(&sign(fixed.as_bytes(), payload), keys, at).unwrap();
+    assert_eq!(claims.iss, "devkey");
+}
