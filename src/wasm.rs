@@ -499,8 +499,9 @@ pub fn receive_webhook_bytes(
 ) -> Result<JsValue, JsValue> {
     let lookup = key_lookup(&keys)?;
     let options = webhook_options(now, leeway, max_age)?;
-    let event = crate::webhook::receive_webhook(body, authorization.as_deref(), lookup, options)
-        .map_err(|e| throw(&e))?;
+    let event =
+        crate::webhook::receive_webhook_json(body, authorization.as_deref(), lookup, options)
+            .map_err(|e| throw(&e))?;
     output(&event)
 }
 

@@ -12,6 +12,8 @@
 //! 3. the body hash, compared in constant time (`ERR_WEBHOOK_HASH_MISSING`,
 //!    `ERR_WEBHOOK_HASH_MISMATCH`);
 //! 4. only then the event JSON (`ERR_WEBHOOK_BODY_MALFORMED`), unknown fields ignored;
+//!    [`receive_webhook_json`] returns it in protobuf-JSON form (what JavaScript
+//!    gets), [`receive_webhook`] as typed structs;
 //! 5. optionally its age (`ERR_WEBHOOK_TOO_OLD`).
 //!
 //! The event model keeps protobuf-JSON's conventions, so it reads the same in
@@ -27,6 +29,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+use serde_json::{Map, Value};
 
 use crate::claims::{num, Claims, ProtoEnum};
 use crate::error::{Error, Result};
@@ -63,7 +67,7 @@ pub struct Codec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mime: Option<String>,
     /// SDP fmtp line.
-    #[serde(alias = "fmtp_line", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fmtp_line: Option<String>,
 }
 
@@ -72,12 +76,7 @@ pub struct Codec {
 #[serde(rename_all = "camelCase")]
 pub struct TimedVersion {
     /// Microseconds since the epoch (int64).
-    #[serde(
-        alias = "unix_micro",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub unix_micro: Option<i64>,
     /// Tie-breaking counter.
     #[serde(
@@ -100,7 +99,6 @@ pub struct Room {
     pub name: Option<String>,
     /// Seconds an empty room stays open.
     #[serde(
-        alias = "empty_timeout",
         default,
         deserialize_with = "num::u32_opt",
         skip_serializing_if = "Option::is_none"
@@ -108,7 +106,6 @@ pub struct Room {
     pub empty_timeout: Option<u32>,
     /// Seconds the room stays open after the last participant leaves.
     #[serde(
-        alias = "departure_timeout",
         default,
         deserialize_with = "num::u32_opt",
         skip_serializing_if = "Option::is_none"
@@ -116,40 +113,28 @@ pub struct Room {
     pub departure_timeout: Option<u32>,
     /// Participant limit.
     #[serde(
-        alias = "max_participants",
         default,
         deserialize_with = "num::u32_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_participants: Option<u32>,
     /// Creation time, seconds (int64).
-    #[serde(
-        alias = "creation_time",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<i64>,
     /// Creation time, milliseconds (int64).
-    #[serde(
-        alias = "creation_time_ms",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub creation_time_ms: Option<i64>,
     /// TURN password.
-    #[serde(alias = "turn_password", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_password: Option<String>,
     /// Enabled codecs.
-    #[serde(alias = "enabled_codecs", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_codecs: Option<Vec<Codec>>,
     /// Room metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// Number of participants.
     #[serde(
-        alias = "num_participants",
         default,
         deserialize_with = "num::u32_opt",
         skip_serializing_if = "Option::is_none"
@@ -157,14 +142,13 @@ pub struct Room {
     pub num_participants: Option<u32>,
     /// Number of publishers.
     #[serde(
-        alias = "num_publishers",
         default,
         deserialize_with = "num::u32_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub num_publishers: Option<u32>,
     /// Whether the room is being recorded.
-    #[serde(alias = "active_recording", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_recording: Option<bool>,
     /// Version stamp.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -176,16 +160,16 @@ pub struct Room {
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantPermission {
     /// May subscribe.
-    #[serde(alias = "can_subscribe", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_subscribe: Option<bool>,
     /// May publish.
-    #[serde(alias = "can_publish", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_publish: Option<bool>,
     /// May publish data.
-    #[serde(alias = "can_publish_data", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_publish_data: Option<bool>,
     /// Sources it may publish (enum names such as `CAMERA`).
-    #[serde(alias = "can_publish_sources", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_publish_sources: Option<Vec<ProtoEnum>>,
     /// Hidden from others.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,22 +178,16 @@ pub struct ParticipantPermission {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorder: Option<bool>,
     /// May update its own metadata.
-    #[serde(alias = "can_update_metadata", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_update_metadata: Option<bool>,
     /// Is an agent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<bool>,
     /// May subscribe to metrics.
-    #[serde(
-        alias = "can_subscribe_metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_subscribe_metrics: Option<bool>,
     /// May manage an agent session.
-    #[serde(
-        alias = "can_manage_agent_session",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_manage_agent_session: Option<bool>,
 }
 
@@ -247,13 +225,13 @@ pub struct TrackInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simulcast: Option<bool>,
     /// DTX disabled.
-    #[serde(alias = "disable_dtx", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_dtx: Option<bool>,
     /// `CAMERA`, `MICROPHONE`, `SCREEN_SHARE`, `SCREEN_SHARE_AUDIO`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ProtoEnum>,
     /// MIME type.
-    #[serde(alias = "mime_type", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Media id.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -262,7 +240,7 @@ pub struct TrackInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stereo: Option<bool>,
     /// RED disabled.
-    #[serde(alias = "disable_red", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_red: Option<bool>,
     /// Encryption type.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -292,20 +270,10 @@ pub struct ParticipantInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// Join time, seconds (int64).
-    #[serde(
-        alias = "joined_at",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub joined_at: Option<i64>,
     /// Join time, milliseconds (int64).
-    #[serde(
-        alias = "joined_at_ms",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub joined_at_ms: Option<i64>,
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -324,7 +292,7 @@ pub struct ParticipantInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Is a publisher.
-    #[serde(alias = "is_publisher", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_publisher: Option<bool>,
     /// `STANDARD`, `INGRESS`, `EGRESS`, `SIP`, `AGENT`, …
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -333,10 +301,10 @@ pub struct ParticipantInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BTreeMap<String, String>>,
     /// Why the participant disconnected.
-    #[serde(alias = "disconnect_reason", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_reason: Option<ProtoEnum>,
     /// Kind details.
-    #[serde(alias = "kind_details", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_details: Option<Vec<ProtoEnum>>,
 }
 
@@ -351,40 +319,22 @@ pub struct JobState {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Start time, nanoseconds (int64).
-    #[serde(
-        alias = "started_at",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
     /// End time, nanoseconds (int64).
-    #[serde(
-        alias = "ended_at",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
     /// Update time, nanoseconds (int64).
-    #[serde(
-        alias = "updated_at",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Identity of the agent participant.
-    #[serde(
-        alias = "participant_identity",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_identity: Option<String>,
     /// Worker id.
-    #[serde(alias = "worker_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worker_id: Option<String>,
     /// Agent id.
-    #[serde(alias = "agent_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
 }
 
@@ -396,7 +346,7 @@ pub struct Job {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Dispatch id.
-    #[serde(alias = "dispatch_id", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatch_id: Option<String>,
     /// `JT_ROOM`, `JT_PUBLISHER`, `JT_PARTICIPANT`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -414,7 +364,7 @@ pub struct Job {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// Agent name.
-    #[serde(alias = "agent_name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
     /// Job state.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -437,12 +387,7 @@ pub struct WebhookEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event happened, seconds (int64, as a decimal string).
-    #[serde(
-        alias = "created_at",
-        default,
-        with = "num::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "num::int64", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The room.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -457,21 +402,20 @@ pub struct WebhookEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<Job>,
     /// Egress details (`egress_*` events), as received.
-    #[serde(alias = "egress_info", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub egress_info: Option<serde_json::Value>,
     /// Ingress details (`ingress_*` events), as received.
-    #[serde(alias = "ingress_info", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_info: Option<serde_json::Value>,
     /// Events dropped before this one.
     #[serde(
-        alias = "num_dropped",
         default,
         deserialize_with = "num::i32_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub num_dropped: Option<i32>,
     /// Why the room ended (`room_finished`).
-    #[serde(alias = "room_end_reason", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub room_end_reason: Option<ProtoEnum>,
 }
 
@@ -539,7 +483,331 @@ fn check_hash(claims: &Claims, body: &[u8]) -> Result<()> {
     }
 }
 
-/// Verifies a webhook and returns its event; `keys` maps API keys to secrets.
+/// Field types of the event schema [`normalize`] applies.
+#[derive(Clone, Copy)]
+enum Ty {
+    Str,
+    Bool,
+    Int64,
+    U32,
+    I32,
+    Enum,
+    StrMap,
+    Obj(&'static [F]),
+    List(&'static [F]),
+    EnumList,
+    Raw,
+}
+
+/// A field: its camelCase name (the proto name is derived) and its type.
+type F = (&'static str, Ty);
+
+use Ty::*;
+
+const CODEC: &[F] = &[("mime", Str), ("fmtpLine", Str)];
+const TIMED_VERSION: &[F] = &[("unixMicro", Int64), ("ticks", I32)];
+const ROOM: &[F] = &[
+    ("sid", Str),
+    ("name", Str),
+    ("emptyTimeout", U32),
+    ("departureTimeout", U32),
+    ("maxParticipants", U32),
+    ("creationTime", Int64),
+    ("creationTimeMs", Int64),
+    ("turnPassword", Str),
+    ("enabledCodecs", List(CODEC)),
+    ("metadata", Str),
+    ("numParticipants", U32),
+    ("numPublishers", U32),
+    ("activeRecording", Bool),
+    ("version", Obj(TIMED_VERSION)),
+];
+const PERMISSION: &[F] = &[
+    ("canSubscribe", Bool),
+    ("canPublish", Bool),
+    ("canPublishData", Bool),
+    ("canPublishSources", EnumList),
+    ("hidden", Bool),
+    ("recorder", Bool),
+    ("canUpdateMetadata", Bool),
+    ("agent", Bool),
+    ("canSubscribeMetrics", Bool),
+    ("canManageAgentSession", Bool),
+];
+const TRACK: &[F] = &[
+    ("sid", Str),
+    ("type", Enum),
+    ("name", Str),
+    ("muted", Bool),
+    ("width", U32),
+    ("height", U32),
+    ("simulcast", Bool),
+    ("disableDtx", Bool),
+    ("source", Enum),
+    ("mimeType", Str),
+    ("mid", Str),
+    ("stereo", Bool),
+    ("disableRed", Bool),
+    ("encryption", Enum),
+    ("stream", Str),
+];
+const PARTICIPANT: &[F] = &[
+    ("sid", Str),
+    ("identity", Str),
+    ("state", Enum),
+    ("tracks", List(TRACK)),
+    ("metadata", Str),
+    ("joinedAt", Int64),
+    ("joinedAtMs", Int64),
+    ("name", Str),
+    ("version", U32),
+    ("permission", Obj(PERMISSION)),
+    ("region", Str),
+    ("isPublisher", Bool),
+    ("kind", Enum),
+    ("attributes", StrMap),
+    ("disconnectReason", Enum),
+    ("kindDetails", EnumList),
+];
+const JOB_STATE: &[F] = &[
+    ("status", Enum),
+    ("error", Str),
+    ("startedAt", Int64),
+    ("endedAt", Int64),
+    ("updatedAt", Int64),
+    ("participantIdentity", Str),
+    ("workerId", Str),
+    ("agentId", Str),
+];
+const JOB: &[F] = &[
+    ("id", Str),
+    ("dispatchId", Str),
+    ("type", Enum),
+    ("room", Obj(ROOM)),
+    ("participant", Obj(PARTICIPANT)),
+    ("namespace", Str),
+    ("metadata", Str),
+    ("agentName", Str),
+    ("state", Obj(JOB_STATE)),
+    ("deployment", Str),
+    ("attributes", StrMap),
+];
+const EVENT: &[F] = &[
+    ("event", Str),
+    ("id", Str),
+    ("createdAt", Int64),
+    ("room", Obj(ROOM)),
+    ("participant", Obj(PARTICIPANT)),
+    ("track", Obj(TRACK)),
+    ("job", Obj(JOB)),
+    ("egressInfo", Raw),
+    ("ingressInfo", Raw),
+    ("numDropped", I32),
+    ("roomEndReason", Enum),
+];
+
+/// Whether `key` is `camel` or its proto name (`createdAt` ↔ `created_at`).
+fn names(key: &str, camel: &str) -> bool {
+    if key == camel {
+        return true;
+    }
+    let mut k = key.bytes();
+    for c in camel.bytes() {
+        if c.is_ascii_uppercase() {
+            if k.next() != Some(b'_') || k.next() != Some(c.to_ascii_lowercase()) {
+                return false;
+            }
+        } else if k.next() != Some(c) {
+            return false;
+        }
+    }
+    k.next().is_none()
+}
+
+/// A whole number from protobuf-JSON (a JSON number or a decimal string).
+fn integer(v: &Value) -> Option<i128> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.3e18)
+                    .map(|f| f as i128)
+            }),
+        Value::String(s) => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            let ok = !digits.is_empty()
+                && digits.len() <= 20
+                && digits.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| s.parse().ok()).flatten()
+        }
+        _ => None,
+    }
+}
+
+fn convert(v: Value, ty: Ty, path: &mut String) -> std::result::Result<Value, &'static str> {
+    Ok(match (ty, v) {
+        (Str, v @ Value::String(_)) | (Bool, v @ Value::Bool(_)) | (Raw, v @ Value::Object(_)) => v,
+        (Int64, v) => {
+            let n = integer(&v)
+                .and_then(|n| i64::try_from(n).ok())
+                .ok_or("expected an int64")?;
+            Value::String(n.to_string())
+        }
+        (U32, v) => {
+            let n = integer(&v)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or("expected a uint32")?;
+            Value::from(n)
+        }
+        (I32, v) => {
+            let n = integer(&v)
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or("expected an int32")?;
+            Value::from(n)
+        }
+        (Enum, v @ Value::String(_)) => v,
+        (Enum, v) => {
+            let n = integer(&v)
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or("expected an enum")?;
+            Value::from(n)
+        }
+        (StrMap, Value::Object(o)) => {
+            if !o.values().all(Value::is_string) {
+                return Err("expected a map of strings");
+            }
+            Value::Object(o)
+        }
+        (Obj(schema), Value::Object(o)) => Value::Object(normalize(o, schema, path)?),
+        (List(schema), Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let Value::Object(o) = item else {
+                    return Err("expected a list of objects");
+                };
+                out.push(Value::Object(normalize(o, schema, path)?));
+            }
+            Value::Array(out)
+        }
+        (EnumList, Value::Array(items)) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| convert(item, Enum, path))
+                .collect::<std::result::Result<_, _>>()?,
+        ),
+        (Str, _) => return Err("expected a string"),
+        (Bool, _) => return Err("expected a boolean"),
+        (Raw | Obj(_), _) => return Err("expected an object"),
+        (StrMap, _) => return Err("expected a map of strings"),
+        (List(_) | EnumList, _) => return Err("expected a list"),
+    })
+}
+
+/// Applies an event schema: known fields (camelCase or proto names) type-checked
+/// and written in protobuf-JSON form (camelCase, int64 as decimal strings),
+/// `null` as absent, unknown fields dropped, a field given twice refused.
+fn normalize(
+    object: Map<String, Value>,
+    schema: &'static [F],
+    path: &mut String,
+) -> std::result::Result<Map<String, Value>, &'static str> {
+    let mut out = Map::new();
+    let mut seen = 0u64;
+    let base = path.len();
+    for (key, value) in object {
+        let Some(i) = schema.iter().position(|(camel, _)| names(&key, camel)) else {
+            continue;
+        };
+        if seen & (1 << i) != 0 {
+            path.push('.');
+            path.push_str(&key);
+            return Err("given twice");
+        }
+        seen |= 1 << i;
+        if value.is_null() {
+            continue;
+        }
+        let (camel, ty) = schema[i];
+        path.push('.');
+        path.push_str(camel);
+        let value = convert(value, ty, path)?;
+        path.truncate(base);
+        out.insert(camel.to_owned(), value);
+    }
+    Ok(out)
+}
+
+/// Verifies a webhook (see the module docs) and returns the event as
+/// protobuf-JSON: the shape the JavaScript API returns.
+///
+/// ```
+/// use livekit_tavus_edge::webhook::{receive_webhook_json, sign_webhook, WebhookOptions};
+///
+/// let body = br#"{"event":"participant_joined","created_at":1700000000,"participant":{"identity":"ada"}}"#;
+/// let auth = sign_webhook(body, "devkey", "secret", 1_700_000_000).unwrap();
+/// let keys = |iss: &str| (iss == "devkey").then_some("secret");
+/// let event = receive_webhook_json(body, Some(&auth), keys, WebhookOptions::at(1_700_000_000)).unwrap();
+/// assert_eq!(event["createdAt"], "1700000000");
+/// ```
+pub fn receive_webhook_json<S: AsRef<[u8]>>(
+    body: &[u8],
+    authorization: Option<&str>,
+    keys: impl Fn(&str) -> Option<S>,
+    options: WebhookOptions,
+) -> Result<Value> {
+    if body.len() > MAX_WEBHOOK_BODY_BYTES {
+        return Err(Error::WebhookBodyTooLarge);
+    }
+    if options.max_age.is_some_and(|a| a <= 0) {
+        return Err(Error::InvalidOption(
+            "maxAge",
+            "must be greater than zero".into(),
+        ));
+    }
+    let token = bearer(authorization)?;
+    let claims = verify_access_token(token, keys, options.verify)?;
+    check_hash(&claims, body)?;
+    if !crate::jws::is_json_object(body) {
+        return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
+    }
+    let Value::Object(object) = crate::claims::from_json_slice::<Value>(body, None)
+        .map_err(|e| Error::WebhookBodyMalformed(redact(&e.to_string())))?
+    else {
+        return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
+    };
+    let mut path = String::new();
+    let event = normalize(object, EVENT, &mut path).map_err(|why| {
+        Error::WebhookBodyMalformed(format!("`{}`: {why}", path.trim_start_matches('.')))
+    })?;
+    if event
+        .get("event")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        return Err(Error::WebhookBodyMalformed(
+            "`event` is missing or empty".into(),
+        ));
+    }
+    if let Some(max_age) = options.max_age {
+        let created = event
+            .get("createdAt")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<i64>().ok());
+        let Some(at) = created.or(claims.nbf).or(claims.iat) else {
+            return Err(Error::WebhookTooOld);
+        };
+        let now = options.verify.now;
+        if now.saturating_sub(at) > max_age.saturating_add(options.verify.leeway) {
+            return Err(Error::WebhookTooOld);
+        }
+    }
+    Ok(Value::Object(event))
+}
+
+/// Verifies a webhook and returns its typed event; `keys` maps API keys to secrets.
 ///
 /// ```
 /// use livekit_tavus_edge::webhook::{receive_webhook, sign_webhook, WebhookOptions};
@@ -561,36 +829,8 @@ pub fn receive_webhook<S: AsRef<[u8]>>(
     keys: impl Fn(&str) -> Option<S>,
     options: WebhookOptions,
 ) -> Result<WebhookEvent> {
-    if body.len() > MAX_WEBHOOK_BODY_BYTES {
-        return Err(Error::WebhookBodyTooLarge);
-    }
-    if options.max_age.is_some_and(|a| a <= 0) {
-        return Err(Error::InvalidOption(
-            "maxAge",
-            "must be greater than zero".into(),
-        ));
-    }
-    let token = bearer(authorization)?;
-    let claims = verify_access_token(token, keys, options.verify)?;
-    check_hash(&claims, body)?;
-    if !crate::jws::is_json_object(body) {
-        return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
-    }
-    let event: WebhookEvent = crate::claims::from_json_slice(body, None)
-        .map_err(|e| Error::WebhookBodyMalformed(redact(&e.to_string())))?;
-    if event.event.is_empty() {
-        return Err(Error::WebhookBodyMalformed("`event` is empty".into()));
-    }
-    if let Some(max_age) = options.max_age {
-        let Some(at) = event.created_at.or(claims.nbf).or(claims.iat) else {
-            return Err(Error::WebhookTooOld);
-        };
-        let now = options.verify.now;
-        if now.saturating_sub(at) > max_age.saturating_add(options.verify.leeway) {
-            return Err(Error::WebhookTooOld);
-        }
-    }
-    Ok(event)
+    let event = receive_webhook_json(body, authorization, keys, options)?;
+    serde_json::from_value(event).map_err(|e| Error::WebhookBodyMalformed(redact(&e.to_string())))
 }
 
 /// Signs a webhook body as LiveKit's server does: returns the `Authorization`

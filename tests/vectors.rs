@@ -12,7 +12,7 @@ use livekit_tavus_edge::duration::{ttl_seconds, Ttl};
 use livekit_tavus_edge::server_api::http_url;
 use livekit_tavus_edge::token::{create_access_token, TokenOptions};
 use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions, DEFAULT_LEEWAY_SECONDS};
-use livekit_tavus_edge::webhook::{receive_webhook, WebhookOptions};
+use livekit_tavus_edge::webhook::{receive_webhook, receive_webhook_json, WebhookOptions};
 use livekit_tavus_edge::{jws, Error};
 use serde_json::{json, Value};
 
@@ -106,13 +106,23 @@ fn run(kind: &str, input: &Value) -> Result<Outcome, String> {
                 Value::Null => None,
                 _ => Some(text(input, "authorization")?),
             };
-            receive_webhook(
-                text(input, "body")?.as_bytes(),
-                authorization,
-                |iss| keys.get(iss),
-                options,
-            )
-            .map(|event| json!({ "event": event }))
+            let body = text(input, "body")?.as_bytes();
+            let typed = receive_webhook(body, authorization, |iss| keys.get(iss), options);
+            let json = receive_webhook_json(body, authorization, |iss| keys.get(iss), options);
+            // The typed Rust events and the JSON the JS API returns are the same.
+            match (&typed, &json) {
+                (Ok(t), Ok(j)) if &serde_json::to_value(t).unwrap() != j => {
+                    return Err(format!("typed event {} differs from JSON {j}", json!(t)));
+                }
+                (Err(t), Err(j)) if t.code() != j.code() => {
+                    return Err(format!("typed error {t} differs from JSON error {j}"));
+                }
+                (Ok(_), Err(_)) | (Err(_), Ok(_)) => {
+                    return Err(format!("typed {typed:?} and JSON {json:?} disagree"));
+                }
+                _ => {}
+            }
+            json.map(|event| json!({ "event": event }))
         }
         "ttl" => {
             let ttl: Ttl = serde_json::from_value(field(input, "ttl")?.clone())
