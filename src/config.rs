@@ -717,6 +717,19 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
     }
     let tavus_callback_base = match (callback_secret, &functions_base) {
         (Some(_), Some(base)) => Some(format!("{base}/tavus-callback")),
+        (Some(_), None) => {
+            p.push(problem(
+                "ERR_CONFIG_MISSING",
+                FUNCTIONS_BASE_URL,
+                Severity::Warning,
+                format!(
+                    "{TAVUS_CALLBACK_SECRET} is set but the functions' public URL is unknown: \
+                     conversations are created without a callback URL"
+                ),
+                format!("set {FUNCTIONS_BASE_URL} (or {SUPABASE_URL})"),
+            ));
+            None
+        }
         _ => None,
     };
 
@@ -860,6 +873,16 @@ mod tests {
             l.settings.tavus_callback_base.as_deref(),
             Some("https://abc.supabase.co/functions/v1/tavus-callback")
         );
+        let no_url = load_settings(&env(&[(
+            TAVUS_CALLBACK_SECRET,
+            "0123456789abcdef0123456789",
+        )]));
+        assert_eq!(no_url.settings.tavus_callback_base, None);
+        assert!(no_url
+            .report
+            .problems
+            .iter()
+            .any(|p| p.variable == FUNCTIONS_BASE_URL && p.severity == Severity::Warning));
         let mut off = e.clone();
         off.insert(AUTH_JWT_ISSUER.into(), "off".into());
         assert_eq!(load_settings(&off).settings.auth_issuer, None);
