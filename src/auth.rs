@@ -8,6 +8,7 @@
 //! [`select_jwk`] picks; the verified token then goes through
 //! [`check_verified_claims`], the same rules as HS256 tokens.
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -157,6 +158,37 @@ pub fn decode_header(token: &str) -> Result<JwtHeader> {
     header_of(&parts)
 }
 
+/// The header members whose value decides how a token is checked.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HeaderMembers {
+    alg: Option<IgnoredAny>,
+    kid: Option<IgnoredAny>,
+    typ: Option<IgnoredAny>,
+}
+
+/// The claims the rules read.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct ClaimMembers {
+    exp: Option<IgnoredAny>,
+    nbf: Option<IgnoredAny>,
+    iat: Option<IgnoredAny>,
+    role: Option<IgnoredAny>,
+    aud: Option<IgnoredAny>,
+    iss: Option<IgnoredAny>,
+    sub: Option<IgnoredAny>,
+    is_anonymous: Option<IgnoredAny>,
+    email: Option<IgnoredAny>,
+    session_id: Option<IgnoredAny>,
+}
+
+/// Whether a JSON object repeats a member `T` names: a `Value` keeps the last
+/// one silently, and another parser may keep the first, so such a token is refused.
+fn repeats_a_member<'de, T: Deserialize<'de>>(json: &'de [u8]) -> bool {
+    serde_json::from_slice::<T>(json).is_err()
+}
+
 fn header_of(parts: &jws::Parts<'_>) -> Result<JwtHeader> {
     let raw: Value = serde_json::from_slice(&parts.header)
         .map_err(|_| Error::AuthMalformed("the header is not JSON"))?;
@@ -164,6 +196,14 @@ fn header_of(parts: &jws::Parts<'_>) -> Result<JwtHeader> {
         return Err(Error::AuthAlgorithm(
             "critical header extensions are not supported".into(),
         ));
+    }
+    if raw.get("b64").is_some() {
+        return Err(Error::AuthAlgorithm(
+            "the b64 header is not supported".into(),
+        ));
+    }
+    if repeats_a_member::<HeaderMembers>(&parts.header) {
+        return Err(Error::AuthAlgorithm("a header member is repeated".into()));
     }
     let header: JwtHeader = serde_json::from_value(raw)
         .map_err(|_| Error::AuthMalformed("the header has no string `alg`"))?;
@@ -262,6 +302,9 @@ pub fn check_claims(payload: &[u8], rules: &AuthRules, now: i64) -> Result<UserC
         .map_err(|_| Error::AuthMalformed("the payload is not JSON"))?;
     if !v.is_object() {
         return Err(Error::AuthMalformed("the payload is not a JSON object"));
+    }
+    if repeats_a_member::<ClaimMembers>(payload) {
+        return Err(Error::AuthClaims("a claim is repeated".into()));
     }
     let now = now as f64;
     let leeway = rules.leeway.max(0) as f64;

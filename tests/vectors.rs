@@ -8,6 +8,7 @@ use std::fs;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use livekit_tavus_edge::auth::{decode_header, select_jwk, verify_hs256, AuthRules, Jwks};
 use livekit_tavus_edge::duration::{ttl_seconds, Ttl};
 use livekit_tavus_edge::server_api::http_url;
 use livekit_tavus_edge::token::{create_access_token, TokenOptions};
@@ -56,6 +57,47 @@ fn payload_of(token: &str) -> Result<Value, String> {
         .decode(payload)
         .map_err(|e| format!("payload: {e}"))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("payload: {e}"))
+}
+
+/// JSON numbers as JavaScript sees them: a whole `f64` compares equal to the integer.
+fn js_numbers(v: Value) -> Value {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => json!(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(a) => Value::Array(a.into_iter().map(js_numbers).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, js_numbers(v))).collect()),
+        other => other,
+    }
+}
+
+/// `supabase_jwt`: what the JS `verifySupabaseJwt` does, up to the WebCrypto step
+/// (HS256 in the core; ES256/RS256 need a JWKS and a key for the token's `kid`).
+fn supabase_jwt(input: &Value) -> Result<Outcome, String> {
+    let token = text(input, "token")?;
+    let now = int(input, "now")?;
+    let rules: AuthRules = match input.get("rules") {
+        Some(r) => serde_json::from_value(r.clone()).map_err(|e| format!("rules: {e}"))?,
+        None => AuthRules::default(),
+    };
+    let header = match decode_header(token) {
+        Ok(h) => h,
+        Err(e) => return Ok(Err(e)),
+    };
+    if header.alg == "HS256" {
+        let secret = input.get("secret").and_then(Value::as_str).unwrap_or("");
+        return Ok(verify_hs256(token, secret.as_bytes(), &rules, now)
+            .map(|claims| json!({ "claims": js_numbers(serde_json::to_value(claims).unwrap()) })));
+    }
+    let Some(jwks) = input.get("jwks") else {
+        return Ok(Err(Error::AuthUnknownKey("no JWKS".into())));
+    };
+    let jwks: Jwks = serde_json::from_value(jwks.clone()).map_err(|e| format!("jwks: {e}"))?;
+    match select_jwk(&jwks, &header) {
+        Err(e) => Ok(Err(e)),
+        Ok(_) => Err("this case needs a WebCrypto signature check: the JS suite runs it".into()),
+    }
 }
 
 /// Runs one case; `Ok(outcome)` is the library's answer (a value or an error).
@@ -130,6 +172,7 @@ fn run(kind: &str, input: &Value) -> Result<Outcome, String> {
             ttl_seconds(Some(&ttl)).map(|seconds| json!({ "seconds": seconds }))
         }
         "server_url" => http_url(text(input, "wsUrl")?).map(|url| json!({ "httpUrl": url })),
+        "supabase_jwt" => supabase_jwt(input)?,
         other => return Err(format!("unknown kind {other:?}")),
     })
 }

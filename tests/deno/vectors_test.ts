@@ -23,8 +23,8 @@ Deno.test("the vector files exist and use only known kinds", () => {
 for (const file of files) {
   const { cases } = JSON.parse(Deno.readTextFileSync(new URL(file, dir)));
   for (const c of cases) {
-    Deno.test(`vector ${file}: ${c.name}`, () => {
-      const failure = runCase(api, c);
+    Deno.test(`vector ${file}: ${c.name}`, async () => {
+      const failure = await runCase(api, c);
       assert(failure === null, `${c.kind}: ${failure}`);
     });
   }

@@ -150,7 +150,7 @@ check("the shared vectors are there", () => {
     .map((file) => ({ file, vectors: JSON.parse(readFileSync(join(vectorsDir, file), "utf8")) }));
   return files.length ? null : `none in ${vectorsDir}`;
 });
-for (const r of runVectors(api, files)) {
+for (const r of await runVectors(api, files)) {
   check(`vector ${r.file}: ${r.name}`, () => r.failure);
 }
 

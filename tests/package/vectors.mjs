@@ -102,40 +102,58 @@ const kinds = {
   server_url(api, input) {
     return { httpUrl: api.livekitHttpUrl(input.wsUrl) };
   },
+  // Asynchronous: ES256/RS256 tokens are checked with WebCrypto.
+  async supabase_jwt(api, input) {
+    const claims = await api.verifySupabaseJwt(input.token, {
+      secret: input.secret,
+      jwks: input.jwks,
+      ...input.rules,
+      currentDate: at(input.now),
+    });
+    return { claims };
+  },
 };
 
 /** The kinds this runner knows. */
 export const KINDS = Object.keys(kinds);
 
 /**
- * Runs one case. Returns `null` when it passes, else why it failed.
+ * Runs one case. Returns `null` when it passes, else why it failed; for an
+ * asynchronous kind (`supabase_jwt`), a promise of the same.
  * @param {Record<string, any>} api the package's exports
  * @param {{name: string, kind: string, input: any, expect: any}} c
+ * @returns {string | null | Promise<string | null>}
  */
 export function runCase(api, c) {
   const run = kinds[c.kind];
   if (!run) return `unknown kind ${JSON.stringify(c.kind)}`;
+  const thrown = (e) => {
+    if (!(e instanceof api.EdgeError)) return `threw a non-EdgeError: ${e}`;
+    if (c.expect.error === undefined) return `threw ${e.code}: ${e.message}`;
+    return e.code === c.expect.error ? null : `expected ${c.expect.error}, threw ${e.code}`;
+  };
+  const returned = (actual) => {
+    if (c.expect.error !== undefined) {
+      return `expected ${c.expect.error}, got ${JSON.stringify(actual)}`;
+    }
+    return difference(actual, c.expect);
+  };
   let actual;
   try {
     actual = run(api, c.input, c.expect);
   } catch (e) {
-    if (!(e instanceof api.EdgeError)) return `threw a non-EdgeError: ${e}`;
-    if (c.expect.error === undefined) return `threw ${e.code}: ${e.message}`;
-    return e.code === c.expect.error ? null : `expected ${c.expect.error}, threw ${e.code}`;
+    return thrown(e);
   }
-  if (c.expect.error !== undefined) {
-    return `expected ${c.expect.error}, got ${JSON.stringify(actual)}`;
-  }
-  return difference(actual, c.expect);
+  return actual instanceof Promise ? actual.then(returned, thrown) : returned(actual);
 }
 
 /**
  * Runs every case of every vector file.
  * @param {Record<string, any>} api
  * @param {Array<{file: string, vectors: {cases: any[]}}>} files
- * @returns {Array<{file: string, name: string, kind: string, failure: string | null}>}
+ * @returns {Promise<Array<{file: string, name: string, kind: string, failure: string | null}>>}
  */
-export function runVectors(api, files) {
+export async function runVectors(api, files) {
   const results = [];
   for (const { file, vectors } of files) {
     if (!Array.isArray(vectors.cases) || vectors.cases.length === 0) {
@@ -143,7 +161,7 @@ export function runVectors(api, files) {
       continue;
     }
     for (const c of vectors.cases) {
-      results.push({ file, name: c.name, kind: c.kind, failure: runCase(api, c) });
+      results.push({ file, name: c.name, kind: c.kind, failure: await runCase(api, c) });
     }
   }
   return results;
