@@ -6,11 +6,7 @@
  */
 import { core, seconds } from "./core.ts";
 import { rethrow } from "./errors.ts";
-import type {
-  RoomServiceMethod,
-  ServerApiOptions,
-  ServerApiRequest,
-} from "./types.ts";
+import type { RoomServiceMethod, ServerApiOptions, ServerApiRequest } from "./types.ts";
 
 /**
  * The HTTP(S) base URL of LiveKit's server API for a LiveKit URL:

@@ -6,12 +6,7 @@
  */
 import { core, seconds } from "./core.ts";
 import { rethrow } from "./errors.ts";
-import type {
-  KeyMap,
-  ServerApiOptions,
-  WebhookEvent,
-  WebhookOptions,
-} from "./types.ts";
+import type { KeyMap, ServerApiOptions, WebhookEvent, WebhookOptions } from "./types.ts";
 
 const encoder = new TextEncoder();
 
