@@ -5,14 +5,20 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-bash scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
+# Everything the steps print, and every response and log line of the served functions
+# (tests/deno/served.ts), is kept here for the last step, the leak scan (SECURITY.md).
+export LTE_CAPTURE_DIR="$ROOT/target/capture"
+rm -rf "$LTE_CAPTURE_DIR" && mkdir -p "$LTE_CAPTURE_DIR"
+captured="$LTE_CAPTURE_DIR/test-output.log"
+
+bash scripts/setup.sh 2>&1 | tee -a "$captured" || { echo "setup failed" >&2; exit 1; }
 
 failed_steps=()
 step() {
   local name="$1"
   shift
   log "$name"
-  if ! "$@"; then
+  if ! "$@" 2>&1 | tee -a "$captured"; then
     failed_steps+=("$name")
     printf '\033[31mFAILED:\033[0m %s\n' "$name" >&2
   fi
@@ -31,6 +37,9 @@ step "npm package (Node, Deno, Bun)" bash scripts/test-package.sh
 step "interop (Node and Python SDKs)" bash scripts/test-interop.sh
 step "attack vectors up to date" python3 tests/vectors/gen/attacks.py --check
 step "fuzz (cargo-fuzz, bounded)" bash scripts/test-fuzz.sh
+# Keep the leak scan last: it reads what every step before it printed and served.
+step "leak scan" deno run --quiet --allow-read --allow-env scripts/leak-scan.ts \
+  --expect test-output.log --expect http --expect served "$LTE_CAPTURE_DIR"
 
 if [ "${#failed_steps[@]}" -ne 0 ]; then
   printf '\n\033[31m%d step(s) failed:\033[0m %s\n' "${#failed_steps[@]}" "${failed_steps[*]}" >&2

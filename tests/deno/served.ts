@@ -2,6 +2,7 @@
  * Starts the local functions gateway (scripts/gateway.ts) on a free loopback
  * port with the given environment, for tests that go through real HTTP.
  */
+import { captureProxy, captureSink } from "./capture.ts";
 export interface Served {
   base: string;
   /** Everything the functions and gateway printed, for leak scans. */
@@ -38,12 +39,16 @@ export async function serveFunctions(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // With LTE_CAPTURE_DIR (scripts/test.sh), logs and responses go to the leak scan.
+  const id = `${port}-${crypto.randomUUID().slice(0, 8)}.log`;
+  const capture = captureSink("served", id);
   let logs = "";
   const decoder = new TextDecoder();
   let ready!: () => void;
   const isReady = new Promise<void>((r) => ready = r);
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) {
+      capture(chunk);
       logs += decoder.decode(chunk, { stream: true });
       if (logs.includes("ready\n")) ready();
     }
@@ -55,10 +60,12 @@ export async function serveFunctions(
   if (!logs.includes("ready\n")) {
     throw new Error(`gateway did not start:\n${logs}`);
   }
+  const proxy = captureProxy(`http://127.0.0.1:${port}`, id);
   return {
-    base: `http://127.0.0.1:${port}/functions/v1`,
+    base: `${proxy?.origin ?? `http://127.0.0.1:${port}`}/functions/v1`,
     logs: () => logs,
     close: async () => {
+      await proxy?.close();
       child.kill("SIGTERM");
       await child.status;
       await pumps;
