@@ -823,6 +823,14 @@ pub(crate) mod strict {
                 key: false,
             }
         }
+
+        fn wrap<V>(&self, inner: V) -> Wrap<'p, V> {
+            Wrap {
+                inner,
+                path: self.path,
+                key: self.key,
+            }
+        }
     }
 
     struct Wrap<'p, V> {
@@ -853,7 +861,7 @@ pub(crate) mod strict {
     macro_rules! forward {
         ($($method:ident)*) => {$(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-                let v = Wrap { inner: visitor, path: self.path, key: self.key };
+                let v = self.wrap(visitor);
                 self.de.$method(v)
             }
         )*};
@@ -876,11 +884,7 @@ pub(crate) mod strict {
             name: &'static str,
             visitor: V,
         ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
+            let v = self.wrap(visitor);
             self.de.deserialize_unit_struct(name, v)
         }
 
@@ -889,11 +893,7 @@ pub(crate) mod strict {
             name: &'static str,
             visitor: V,
         ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
+            let v = self.wrap(visitor);
             self.de.deserialize_newtype_struct(name, v)
         }
 
@@ -902,11 +902,7 @@ pub(crate) mod strict {
             len: usize,
             visitor: V,
         ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
+            let v = self.wrap(visitor);
             self.de.deserialize_tuple(len, v)
         }
 
@@ -916,11 +912,7 @@ pub(crate) mod strict {
             len: usize,
             visitor: V,
         ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
+            let v = self.wrap(visitor);
             self.de.deserialize_tuple_struct(name, len, v)
         }
 
@@ -930,11 +922,7 @@ pub(crate) mod strict {
             _fields: &'static [&'static str],
             visitor: V,
         ) -> Result<V::Value, D::Error> {
-            let v = Wrap {
-                inner: visitor,
-                path: self.path,
-                key: self.key,
-            };
+            let v = self.wrap(visitor);
             self.de.deserialize_map(v)
         }
 
@@ -1039,6 +1027,15 @@ pub(crate) mod strict {
         )*};
     }
 
+    impl<V> Wrap<'_, V> {
+        /// Records an object key in the path (strict mode only).
+        fn record(&self, key: &str) {
+            if self.key {
+                self.path.push_key(key);
+            }
+        }
+    }
+
     impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
         type Value = V::Value;
 
@@ -1054,23 +1051,17 @@ pub(crate) mod strict {
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-            if self.key {
-                self.path.push_key(v);
-            }
+            self.record(v);
             self.inner.visit_str(v)
         }
 
         fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-            if self.key {
-                self.path.push_key(v);
-            }
+            self.record(v);
             self.inner.visit_borrowed_str(v)
         }
 
         fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-            if self.key {
-                self.path.push_key(&v);
-            }
+            self.record(&v);
             self.inner.visit_string(v)
         }
 
