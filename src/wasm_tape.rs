@@ -222,10 +222,9 @@ impl Transcoder<'_> {
                 text.iter()
                     .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')) as f64
             }
-            _ => std::str::from_utf8(text)
-                .ok()
-                .and_then(|t| t.parse::<f64>().ok())
-                .ok_or("an invalid JSON number")?,
+            // serde_json's own number parser, already in the binary (core's
+            // `str::parse::<f64>` would add its tables).
+            _ => serde_json::from_slice::<f64>(text).map_err(|_| "an invalid JSON number")?,
         };
         self.out.push(NUM);
         self.out.extend_from_slice(&n.to_le_bytes());
