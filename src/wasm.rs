@@ -1,10 +1,10 @@
 //! The JavaScript boundary: the only module with `#[wasm_bindgen]` and `js_sys`.
 //!
-//! Typed structs cross as a binary tape, one crossing per direction (see
-//! `crate::wasm_tape` and its JavaScript half `src/wasm_tape.js`); inside the
-//! core the tape is transcoded to and from the JSON text `serde_json` reads and
-//! writes. Every error thrown is a JS `Error` whose `code` property is the
-//! core's stable code.
+//! Typed structs cross through serde-wasm-bindgen, except token options and
+//! server-API request bodies: those cross as a binary tape (`crate::wasm_tape`,
+//! written by `src/wasm_tape.js` in one call) that the core transcodes to JSON
+//! text for its strict `serde_json` reading. Every error thrown is a JS `Error`
+//! whose `code` property is the core's stable code.
 
 use std::collections::BTreeMap;
 
@@ -20,37 +20,30 @@ fn throw(e: &Error) -> JsValue {
     err.into()
 }
 
-// Typed values cross as one binary tape per direction (see `crate::wasm_tape`):
-// one crossing per call instead of one or more per field.
+// Token options and request bodies cross as a tape (see `crate::wasm_tape`),
+// which the core transcodes to JSON text for its strict `serde_json` reading.
 #[wasm_bindgen(module = "/src/wasm_tape.js")]
 extern "C" {
     #[wasm_bindgen(js_name = encode)]
     fn tape_encode(value: &JsValue) -> Vec<u8>;
-    #[wasm_bindgen(js_name = decode)]
-    fn tape_decode(tape: &[u8]) -> JsValue;
 }
 
 /// Reads a typed struct from a JS value; `undefined` and `null` read as `{}`.
-/// The value crosses as a tape, which the core transcodes to JSON text for
-/// `serde_json` (see [`tape_to_json`]).
 fn input<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let fail = |why: String| throw(&Error::InvalidInput(format!("{what}: {why}")));
-    let json = json_of(&value).map_err(fail)?;
-    serde_json::from_slice(json.as_deref().unwrap_or(b"{}")).map_err(|e| {
-        // serde_json's position ("at line 1 column 9") means nothing to a JS caller.
-        let why = e.to_string();
-        fail(why.split(" at line ").next().unwrap_or_default().to_owned())
-    })
+    let value = if value.is_undefined() || value.is_null() {
+        js_sys::Object::new().into()
+    } else {
+        value
+    };
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| throw(&Error::InvalidInput(format!("{what}: {e}"))))
 }
 
-/// Turns a typed struct into plain JS objects: `serde_json` writes it (the
-/// same code that writes token payloads), the core transcodes that to a tape,
-/// and the JavaScript half builds the objects.
+/// Turns a typed struct into plain JS objects (JSON-compatible: maps become objects).
 fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_vec(value).map_err(|e| throw(&Error::InvalidInput(e.to_string())))?;
-    let tape = crate::wasm_tape::json_to_tape(&json)
-        .map_err(|why| throw(&Error::InvalidInput(why.to_owned())))?;
-    Ok(tape_decode(&tape))
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| throw(&Error::InvalidInput(e.to_string())))
 }
 
 /// Seconds since the epoch: the caller's `now`, else the JS clock.
@@ -222,135 +215,12 @@ pub fn tavus_conversation_path(conversation_id: &str, end: bool) -> Result<Strin
 // LiveKit access tokens, webhooks and the server API.
 // ---------------------------------------------------------------------------
 
-/// Writes a tape (see `crate::wasm_tape`) as JSON text, inside the core: token
-/// options and request bodies then parse through the same `serde_json` code as
-/// token payloads, so that code exists once in the binary. Refuses what JSON
-/// cannot carry (non-finite numbers, bytes, functions, dates…).
-fn tape_to_json(tape: &[u8]) -> Result<Vec<u8>, String> {
-    fn take<'a>(tape: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], String> {
-        let bytes = tape.get(*pos..*pos + n).ok_or("a truncated tape")?;
-        *pos += n;
-        Ok(bytes)
-    }
-    fn text<'a>(tape: &'a [u8], pos: &mut usize) -> Result<&'a [u8], String> {
-        let len = take(tape, pos, 4)?;
-        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-        take(tape, pos, len)
-    }
-    fn string(mut s: &[u8], out: &mut Vec<u8>) {
-        out.push(b'"');
-        // Copy runs that need no escape in one go (a byte at a time is slow at opt-level z).
-        while let Some(i) = s.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
-            out.extend_from_slice(&s[..i]);
-            match s[i] {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    let (hi, lo) = (HEX[(b >> 4) as usize], HEX[(b & 15) as usize]);
-                    out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
-                }
-            }
-            s = &s[i + 1..];
-        }
-        out.extend_from_slice(s);
-        out.push(b'"');
-    }
-    fn value(tape: &[u8], pos: &mut usize, out: &mut Vec<u8>) -> Result<(), String> {
-        use crate::wasm_tape::*;
-        match take(tape, pos, 1)?[0] {
-            UNDEF | NULL => out.extend_from_slice(b"null"),
-            FALSE => out.extend_from_slice(b"false"),
-            TRUE => out.extend_from_slice(b"true"),
-            NUM => {
-                let b = take(tape, pos, 8)?;
-                let n = f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-                if !n.is_finite() {
-                    return Err("a number that is not finite".into());
-                }
-                if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-                    write_integer(n as i64, out);
-                } else {
-                    out.extend_from_slice(&serde_json::to_vec(&n).map_err(|e| e.to_string())?);
-                }
-            }
-            STR => string(text(tape, pos)?, out),
-            ARR => {
-                out.push(b'[');
-                let mut first = true;
-                while tape.get(*pos) != Some(&END) {
-                    if !first {
-                        out.push(b',');
-                    }
-                    first = false;
-                    value(tape, pos, out)?;
-                }
-                *pos += 1;
-                out.push(b']');
-            }
-            OBJ => {
-                out.push(b'{');
-                let mut first = true;
-                while tape.get(*pos) != Some(&END) {
-                    if take(tape, pos, 1)?[0] != STR {
-                        return Err("an object key that is not a string".into());
-                    }
-                    let key = text(tape, pos)?;
-                    if tape.get(*pos) == Some(&UNDEF) {
-                        *pos += 1;
-                        continue;
-                    }
-                    if !first {
-                        out.push(b',');
-                    }
-                    first = false;
-                    string(key, out);
-                    out.push(b':');
-                    value(tape, pos, out)?;
-                }
-                *pos += 1;
-                out.push(b'}');
-            }
-            BYTES => return Err("bytes where JSON values are expected".into()),
-            INVALID => return Err(String::from_utf8_lossy(text(tape, pos)?).into_owned()),
-            _ => return Err("a corrupt tape".into()),
-        }
-        Ok(())
-    }
-    let mut out = Vec::with_capacity(tape.len() + 16);
-    let mut pos = 0;
-    value(tape, &mut pos, &mut out)?;
-    if pos != tape.len() {
-        return Err("a corrupt tape".into());
-    }
-    Ok(out)
-}
-
-/// Appends the decimal digits of `n` (no `fmt` machinery on the hot path).
-fn write_integer(n: i64, out: &mut Vec<u8>) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&digits[i..]);
-}
-
-/// A JS value as JSON text (see [`tape_to_json`]); `undefined`/`null` give `None`.
+/// A JS value as JSON text (see [`crate::wasm_tape::tape_to_json`]); `undefined`/`null` give `None`.
 fn json_of(value: &JsValue) -> Result<Option<Vec<u8>>, String> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    tape_to_json(&tape_encode(value)).map(Some)
+    crate::wasm_tape::tape_to_json(&tape_encode(value)).map(Some)
 }
 
 /// Token options, read strictly (unknown fields refused at any depth).

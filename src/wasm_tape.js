@@ -1,7 +1,8 @@
-// The JavaScript half of src/wasm_tape.rs: typed values cross the wasm boundary
-// as one compact binary tape per call instead of one call per field. wasm-bindgen
-// copies this file next to its glue (snippets/) and src/wasm.rs imports `encode`
-// and `decode` from it. Format: see src/wasm_tape.rs.
+// The JavaScript half of src/wasm_tape.rs: token options and request bodies cross
+// the wasm boundary as one compact binary tape, written here in one call, instead
+// of one call per field. wasm-bindgen copies this file next to its glue
+// (snippets/) and src/wasm.rs imports `encode` from it. Format: see
+// src/wasm_tape.rs.
 
 const UNDEF = 0;
 const NULL = 1;
@@ -19,7 +20,6 @@ const END = 10;
 const MAX_DEPTH = 64;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: false });
 
 // One buffer reused by every call: the glue copies the tape into wasm memory
 // before anything else can run.
@@ -140,115 +140,4 @@ export function encode(value) {
   pos = 0;
   putValue(value, 0);
   return buf.subarray(0, pos);
-}
-
-let tape = new Uint8Array(0);
-let at = 0;
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-
-function getLen() {
-  const n = tape[at] | (tape[at + 1] << 8) | (tape[at + 2] << 16) | (tape[at + 3] << 24);
-  at += 4;
-  return n >>> 0;
-}
-
-function getStr() {
-  const len = getLen();
-  const start = at;
-  at += len;
-  if (len > 32) return decoder.decode(tape.subarray(start, at));
-  // Short strings: decoding by hand beats TextDecoder's per-call cost.
-  let s = "";
-  for (let i = start; i < at; i++) {
-    const c = tape[i];
-    if (c > 0x7f) return decoder.decode(tape.subarray(start, at));
-    s += String.fromCharCode(c);
-  }
-  return s;
-}
-
-// Object keys repeat from call to call: keep each one's string, found by a hash
-// of its bytes and checked byte for byte, so objects get the same (internalised)
-// keys and V8 reuses their shapes.
-const keyCache = new Map();
-
-function getKey() {
-  const len = getLen();
-  const start = at;
-  at += len;
-  let h = len;
-  for (let i = start; i < at; i++) h = (Math.imul(h, 31) + tape[i]) | 0;
-  const cached = keyCache.get(h);
-  if (cached !== undefined && cached.length === len) {
-    let same = true;
-    for (let i = 0; i < len; i++) {
-      if (cached.charCodeAt(i) !== tape[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cached;
-  }
-  const key = decoder.decode(tape.subarray(start, at));
-  // Only ASCII keys are cached (their UTF-16 units are their bytes).
-  if (key.length === len && keyCache.size < 4096) keyCache.set(h, key);
-  return key;
-}
-
-function getValue() {
-  const tag = tape[at++];
-  switch (tag) {
-    case UNDEF:
-      return undefined;
-    case NULL:
-      return null;
-    case FALSE:
-      return false;
-    case TRUE:
-      return true;
-    case NUM:
-      for (let i = 0; i < 8; i++) f64Bytes[i] = tape[at + i];
-      at += 8;
-      return f64[0];
-    case STR:
-      return getStr();
-    case ARR: {
-      const out = [];
-      while (tape[at] !== END) out.push(getValue());
-      at++;
-      return out;
-    }
-    case OBJ: {
-      const out = {};
-      while (tape[at] !== END) {
-        at++; // the key's STR tag
-        const key = getKey();
-        const value = getValue();
-        if (value !== undefined) out[key] = value;
-      }
-      at++;
-      return out;
-    }
-    case BYTES: {
-      const len = getLen();
-      at += len;
-      return tape.slice(at - len, at);
-    }
-    default:
-      throw new Error(`corrupt tape (tag ${tag})`);
-  }
-}
-
-/**
- * Reads the value a tape holds into plain JavaScript objects.
- * @param {Uint8Array} bytes a view of wasm memory, read before returning
- * @returns {unknown}
- */
-export function decode(bytes) {
-  tape = bytes;
-  at = 0;
-  const value = getValue();
-  tape = new Uint8Array(0);
-  return value;
 }

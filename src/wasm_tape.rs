@@ -1,22 +1,18 @@
-//! The binary "tape" that typed values cross the JavaScript boundary on.
+//! The binary "tape" on which token options and server-API request bodies
+//! cross the JavaScript boundary.
 //!
-//! Value by value through `JsValue` calls (serde-wasm-bindgen), a struct cost
-//! one to three boundary crossings per field and a monomorphised copy of every
-//! serde impl for a second data format. Instead the JavaScript half
-//! (`src/wasm_tape.js`) walks an object once and writes a compact tape (one
-//! crossing), and decodes a tape into plain objects (one crossing). Inside the
-//! core, a tape is transcoded to and from the JSON text that `serde_json`
-//! reads and writes (`tape_to_json` in `src/wasm.rs`, [`json_to_tape`] here),
-//! so each type's serde code exists once in the binary: the same code that
-//! reads and writes token payloads and webhook bodies. No JSON text crosses
-//! the boundary.
+//! The JavaScript half (`src/wasm_tape.js`) walks a value once and writes the
+//! tape in a single boundary crossing; `tape_to_json` in `src/wasm.rs` turns it
+//! into the JSON text that the core's strict `serde_json` reading takes, so
+//! options and token payloads share one deserialisation path. No JSON text
+//! crosses the boundary. (A tape for results too, transcoded from `serde_json`
+//! output and decoded in JavaScript, was measured slower than serde-wasm-bindgen
+//! for verified claims and reports, so results cross through serde-wasm-bindgen;
+//! see BENCHMARKS.md.)
 //!
 //! Format: a value is a tag byte, then its payload. Lengths are `u32` and
 //! numbers `f64`, little-endian. Arrays and objects end with [`END`]; an
 //! object's entries are a [`STR`] key followed by a value.
-
-// Outside wasm32 only the tests use this module.
-#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 /// `undefined`: an absent value; object entries holding it are dropped.
 pub const UNDEF: u8 = 0;
@@ -42,289 +38,204 @@ pub const INVALID: u8 = 9;
 /// Closes an array or an object.
 pub const END: u8 = 10;
 
-/// Deeper nesting is refused (the JavaScript half refuses the same depth).
-const MAX_DEPTH: usize = 64;
-
-/// Transcodes JSON text (as `serde_json` writes it) into a tape, keeping the
-/// order of object keys. Errors say what was wrong, never quote the text.
-pub fn json_to_tape(json: &[u8]) -> Result<Vec<u8>, &'static str> {
-    let mut t = Transcoder {
-        json,
-        pos: 0,
-        out: Vec::with_capacity(json.len() + 16),
-    };
-    t.value(0)?;
-    t.ws();
-    if t.pos != json.len() {
-        return Err("trailing characters after the JSON value");
+/// Writes a tape as JSON text, inside the core: token
+/// options and request bodies then parse through the same `serde_json` code as
+/// token payloads, so that code exists once in the binary. Refuses what JSON
+/// cannot carry (non-finite numbers, bytes, functions, dates…).
+pub fn tape_to_json(tape: &[u8]) -> Result<Vec<u8>, String> {
+    fn take<'a>(tape: &'a [u8], pos: &mut usize, n: usize) -> Result<&'a [u8], String> {
+        let bytes = tape.get(*pos..*pos + n).ok_or("a truncated tape")?;
+        *pos += n;
+        Ok(bytes)
     }
-    Ok(t.out)
-}
-
-struct Transcoder<'a> {
-    json: &'a [u8],
-    pos: usize,
-    out: Vec<u8>,
-}
-
-impl Transcoder<'_> {
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.json.get(self.pos) {
-            self.pos += 1;
-        }
+    fn text<'a>(tape: &'a [u8], pos: &mut usize) -> Result<&'a [u8], String> {
+        let len = take(tape, pos, 4)?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        take(tape, pos, len)
     }
-
-    fn next(&mut self) -> Result<u8, &'static str> {
-        let b = *self.json.get(self.pos).ok_or("truncated JSON")?;
-        self.pos += 1;
-        Ok(b)
-    }
-
-    fn literal(&mut self, word: &[u8], tag: u8) -> Result<(), &'static str> {
-        if self.json.get(self.pos..self.pos + word.len()) != Some(word) {
-            return Err("invalid JSON literal");
-        }
-        self.pos += word.len();
-        self.out.push(tag);
-        Ok(())
-    }
-
-    fn value(&mut self, depth: usize) -> Result<(), &'static str> {
-        if depth > MAX_DEPTH {
-            return Err("JSON nested too deeply");
-        }
-        self.ws();
-        match *self.json.get(self.pos).ok_or("truncated JSON")? {
-            b'{' => self.container(b'}', OBJ, depth),
-            b'[' => self.container(b']', ARR, depth),
-            b'"' => self.string(),
-            b't' => self.literal(b"true", TRUE),
-            b'f' => self.literal(b"false", FALSE),
-            b'n' => self.literal(b"null", NULL),
-            _ => self.number(),
-        }
-    }
-
-    fn container(&mut self, close: u8, tag: u8, depth: usize) -> Result<(), &'static str> {
-        self.pos += 1;
-        self.out.push(tag);
-        self.ws();
-        if self.json.get(self.pos) == Some(&close) {
-            self.pos += 1;
-            self.out.push(END);
-            return Ok(());
-        }
-        loop {
-            if tag == OBJ {
-                self.ws();
-                if self.json.get(self.pos) != Some(&b'"') {
-                    return Err("a JSON object key is not a string");
-                }
-                self.string()?;
-                self.ws();
-                if self.next()? != b':' {
-                    return Err("expected `:` in a JSON object");
+    fn string(mut s: &[u8], out: &mut Vec<u8>) {
+        out.push(b'"');
+        // Copy runs that need no escape in one go (a byte at a time is slow at opt-level z).
+        while let Some(i) = s.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+            out.extend_from_slice(&s[..i]);
+            match s[i] {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let (hi, lo) = (HEX[(b >> 4) as usize], HEX[(b & 15) as usize]);
+                    out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
                 }
             }
-            self.value(depth + 1)?;
-            self.ws();
-            match self.next()? {
-                b',' => continue,
-                b if b == close => break,
-                _ => return Err("expected `,` or a closing bracket in JSON"),
-            }
+            s = &s[i + 1..];
         }
-        self.out.push(END);
+        out.extend_from_slice(s);
+        out.push(b'"');
+    }
+    fn value(tape: &[u8], pos: &mut usize, out: &mut Vec<u8>) -> Result<(), String> {
+        match take(tape, pos, 1)?[0] {
+            UNDEF | NULL => out.extend_from_slice(b"null"),
+            FALSE => out.extend_from_slice(b"false"),
+            TRUE => out.extend_from_slice(b"true"),
+            NUM => {
+                let b = take(tape, pos, 8)?;
+                let n = f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+                if !n.is_finite() {
+                    return Err("a number that is not finite".into());
+                }
+                if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+                    write_integer(n as i64, out);
+                } else {
+                    out.extend_from_slice(&serde_json::to_vec(&n).map_err(|e| e.to_string())?);
+                }
+            }
+            STR => string(text(tape, pos)?, out),
+            ARR => {
+                out.push(b'[');
+                let mut first = true;
+                while tape.get(*pos) != Some(&END) {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    value(tape, pos, out)?;
+                }
+                *pos += 1;
+                out.push(b']');
+            }
+            OBJ => {
+                out.push(b'{');
+                let mut first = true;
+                while tape.get(*pos) != Some(&END) {
+                    if take(tape, pos, 1)?[0] != STR {
+                        return Err("an object key that is not a string".into());
+                    }
+                    let key = text(tape, pos)?;
+                    if tape.get(*pos) == Some(&UNDEF) {
+                        *pos += 1;
+                        continue;
+                    }
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    string(key, out);
+                    out.push(b':');
+                    value(tape, pos, out)?;
+                }
+                *pos += 1;
+                out.push(b'}');
+            }
+            BYTES => return Err("bytes where JSON values are expected".into()),
+            INVALID => return Err(String::from_utf8_lossy(text(tape, pos)?).into_owned()),
+            _ => return Err("a corrupt tape".into()),
+        }
         Ok(())
     }
+    let mut out = Vec::with_capacity(tape.len() + 16);
+    let mut pos = 0;
+    value(tape, &mut pos, &mut out)?;
+    if pos != tape.len() {
+        return Err("a corrupt tape".into());
+    }
+    Ok(out)
+}
 
-    fn string(&mut self) -> Result<(), &'static str> {
-        self.pos += 1;
-        self.out.push(STR);
-        let len_at = self.out.len();
-        self.out.extend_from_slice(&[0; 4]);
-        loop {
-            // Copy the run up to the next quote or escape in one go.
-            let rest = &self.json[self.pos..];
-            let run = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\')
-                .ok_or("truncated JSON string")?;
-            self.out.extend_from_slice(&rest[..run]);
-            self.pos += run;
-            if self.next()? == b'"' {
-                break;
-            }
-            let c = match self.next()? {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
-                b'u' => self.unicode_escape()?,
-                _ => return Err("an invalid escape in a JSON string"),
-            };
-            self.out
-                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+/// Appends the decimal digits of `n` (no `fmt` machinery on the hot path).
+fn write_integer(n: i64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
         }
-        let len = (self.out.len() - len_at - 4) as u32;
-        self.out[len_at..len_at + 4].copy_from_slice(&len.to_le_bytes());
-        Ok(())
     }
-
-    /// The character of a `\uXXXX` escape (the `\u` already read), joining
-    /// a surrogate pair.
-    fn unicode_escape(&mut self) -> Result<char, &'static str> {
-        const LONE: &str = "a lone surrogate in a JSON string";
-        let hi = self.hex4()?;
-        let code = if (0xd800..0xdc00).contains(&hi) {
-            if self.next()? != b'\\' || self.next()? != b'u' {
-                return Err(LONE);
-            }
-            let lo = self.hex4()?;
-            if !(0xdc00..0xe000).contains(&lo) {
-                return Err(LONE);
-            }
-            0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
-        } else {
-            hi
-        };
-        char::from_u32(code).ok_or(LONE)
+    if n < 0 {
+        out.push(b'-');
     }
-
-    fn hex4(&mut self) -> Result<u32, &'static str> {
-        let digits = self
-            .json
-            .get(self.pos..self.pos + 4)
-            .ok_or("truncated JSON string")?;
-        self.pos += 4;
-        digits.iter().try_fold(0, |acc, &d| {
-            let v = (d as char)
-                .to_digit(16)
-                .ok_or("an invalid \\u escape in a JSON string")?;
-            Ok(acc * 16 + v)
-        })
-    }
-
-    fn number(&mut self) -> Result<(), &'static str> {
-        let start = self.pos;
-        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = self.json.get(self.pos) {
-            self.pos += 1;
-        }
-        let text = &self.json[start..self.pos];
-        let n = match text {
-            [] => return Err("invalid JSON"),
-            // Integers of up to 15 digits, the common case, without a float parser.
-            [b'0'..=b'9', ..] if text.len() <= 15 && text.iter().all(u8::is_ascii_digit) => {
-                text.iter()
-                    .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')) as f64
-            }
-            // serde_json's own number parser, already in the binary (core's
-            // `str::parse::<f64>` would add its tables).
-            _ => serde_json::from_slice::<f64>(text).map_err(|_| "an invalid JSON number")?,
-        };
-        self.out.push(NUM);
-        self.out.extend_from_slice(&n.to_le_bytes());
-        Ok(())
-    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The tape as text, for readable assertions.
-    fn show(tape: &[u8]) -> String {
-        let mut out = String::new();
-        let mut i = 0;
-        while i < tape.len() {
-            let tag = tape[i];
-            i += 1;
-            match tag {
-                NUM => {
-                    let n = f64::from_le_bytes(tape[i..i + 8].try_into().unwrap());
-                    out += &format!("{n} ");
-                    i += 8;
-                }
-                STR => {
-                    let len = u32::from_le_bytes(tape[i..i + 4].try_into().unwrap()) as usize;
-                    let s = std::str::from_utf8(&tape[i + 4..i + 4 + len]).unwrap();
-                    out += &format!("{s:?} ");
-                    i += 4 + len;
-                }
-                NULL => out += "null ",
-                TRUE => out += "true ",
-                FALSE => out += "false ",
-                ARR => out += "[ ",
-                OBJ => out += "{ ",
-                END => out += "} ",
-                other => out += &format!("?{other} "),
-            }
+    /// A tape built by hand, as `src/wasm_tape.js` writes it.
+    struct Tape(Vec<u8>);
+
+    impl Tape {
+        fn new() -> Self {
+            Tape(Vec::new())
         }
-        out
+        fn tag(mut self, tag: u8) -> Self {
+            self.0.push(tag);
+            self
+        }
+        fn num(mut self, n: f64) -> Self {
+            self.0.push(NUM);
+            self.0.extend_from_slice(&n.to_le_bytes());
+            self
+        }
+        fn text(mut self, tag: u8, s: &str) -> Self {
+            self.0.push(tag);
+            self.0.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            self.0.extend_from_slice(s.as_bytes());
+            self
+        }
+        fn json(&self) -> Result<String, String> {
+            tape_to_json(&self.0).map(|j| String::from_utf8(j).unwrap())
+        }
     }
 
     #[test]
-    fn transcodes_every_json_shape_in_order() {
-        let json = br#" {"zeta": [1, -2.5, 1e3, 12345678901234567890], "alpha": {"t": true, "f": false, "n": null}, "e": []} "#;
+    fn writes_every_value_as_json() {
+        let tape = Tape::new()
+            .tag(OBJ)
+            .text(STR, "name")
+            .text(STR, "zoë \"q\" \\ \u{1}")
+            .text(STR, "n")
+            .num(42.0)
+            .text(STR, "f")
+            .num(-1.5)
+            .text(STR, "gone")
+            .tag(UNDEF)
+            .text(STR, "list")
+            .tag(ARR)
+            .tag(TRUE)
+            .tag(FALSE)
+            .tag(NULL)
+            .tag(END)
+            .tag(END);
         assert_eq!(
-            show(&json_to_tape(json).unwrap()),
-            r#"{ "zeta" [ 1 -2.5 1000 12345678901234567000 } "alpha" { "t" true "f" false "n" null } "e" [ } } "#
+            tape.json().unwrap(),
+            r#"{"name":"zoë \"q\" \\ \u0001","n":42,"f":-1.5,"list":[true,false,null]}"#
         );
+        let back: serde_json::Value = serde_json::from_str(&tape.json().unwrap()).unwrap();
+        assert_eq!(back["name"], "zoë \"q\" \\ \u{1}");
     }
 
     #[test]
-    fn unescapes_strings() {
-        let json = r#"["a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "plain é"]"#;
-        let tape = json_to_tape(json.as_bytes()).unwrap();
-        assert_eq!(show(&tape), "[ \"a\\\"b\\\\c/d\\n\\té😀\" \"plain é\" } ");
-    }
-
-    #[test]
-    fn reads_what_serde_json_writes() {
-        let value = serde_json::json!({
-            "iss": "k", "exp": 1_700_000_000i64, "ratio": 0.1,
-            "video": {"room": "r\u{1}\"", "roomJoin": true}, "attributes": {"x": "y"}
-        });
-        let tape = json_to_tape(&serde_json::to_vec(&value).unwrap()).unwrap();
-        let text = show(&tape);
-        for part in [
-            "1700000000 ",
-            "0.1 ",
-            "\"r\\u{1}\\\"\" ",
-            "\"roomJoin\" true ",
+    fn refuses_what_json_cannot_carry() {
+        for tape in [
+            Tape::new().num(f64::NAN),
+            Tape::new().num(f64::INFINITY),
+            Tape::new().text(BYTES, "ab"),
+            Tape::new().text(INVALID, "a function"),
+            Tape::new().tag(OBJ).num(1.0).tag(END),
+            Tape::new().tag(ARR).tag(TRUE),
+            Tape::new().tag(42),
+            Tape::new().text(STR, "x").tag(TRUE),
+            Tape::new(),
         ] {
-            assert!(text.contains(part), "{part} not in {text}");
+            assert!(tape.json().is_err(), "{:?}", tape.0);
         }
-    }
-
-    #[test]
-    fn refuses_broken_json() {
-        let bad: [&[u8]; 12] = [
-            b"",
-            b"{",
-            b"[1,",
-            br#"{"a" 1}"#,
-            b"{1:2}",
-            b"tru",
-            br#""abc"#,
-            br#""\ud800""#,
-            b"1 2",
-            b"-",
-            br#""\x""#,
-            b"[1 2]",
-        ];
-        for json in bad {
-            assert!(
-                json_to_tape(json).is_err(),
-                "{}",
-                String::from_utf8_lossy(json)
-            );
-        }
-        let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
-        assert!(json_to_tape(deep.as_bytes()).is_err());
+        let truncated = Tape::new().text(STR, "abc");
+        assert!(tape_to_json(&truncated.0[..6]).is_err());
+        let invalid = Tape::new().text(INVALID, "a symbol");
+        assert_eq!(invalid.json().unwrap_err(), "a symbol");
     }
 }
