@@ -104,7 +104,19 @@ export class EdgeError extends Error {
   }
 }
 
-/** Re-throws an error from the wasm core as an {@linkcode EdgeError}. */
+/**
+ * Re-throws an error from the wasm core as an {@linkcode EdgeError} (other
+ * errors unchanged). Internal to the package.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   return core.parseTtl(ttl);
+ * } catch (e) {
+ *   rethrow(e);
+ * }
+ * ```
+ */
 export function rethrow(e: unknown): never {
   const code = (e as { code?: unknown } | null)?.code;
   if (e instanceof Error && typeof code === "string") {
