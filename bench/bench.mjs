@@ -7,16 +7,19 @@ import { spawnSync } from "node:child_process";
 import os from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import * as jose from "jose";
-import {
+import * as edge from "../js/dist/src/mod.js";
+
+// The contenders, pinned in tools/ (their ESM entry points, as `import` resolves them).
+const tools = new URL("../tools/node_modules/", import.meta.url);
+const jose = await import(new URL("jose/dist/webapi/index.js", tools).href);
+const {
   AccessToken,
   RoomAgentDispatch,
   RoomConfiguration,
   TokenVerifier,
   TrackSource,
   WebhookReceiver,
-} from "livekit-server-sdk";
-import * as edge from "../js/dist/src/mod.js";
+} = await import(new URL("livekit-server-sdk/dist/index.js", tools).href);
 
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);

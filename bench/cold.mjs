@@ -10,7 +10,8 @@ if (process.argv[2] === "edge") {
     video: { roomJoin: true, room: "lesson-42" },
   });
 } else {
-  const { AccessToken } = await import("livekit-server-sdk");
+  const sdk = new URL("../tools/node_modules/livekit-server-sdk/dist/index.js", import.meta.url);
+  const { AccessToken } = await import(sdk.href);
   const at = new AccessToken("APIbench1234", "a-benchmark-secret-of-forty-characters!!", {
     identity: "user-1234",
   });

@@ -8,6 +8,4 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 [ -f js/dist/src/mod.js ] || bash scripts/build.sh
-# bench/ imports livekit-server-sdk and jose (pinned in tools/) by name.
-ln -sfn ../tools/node_modules bench/node_modules
 node bench/bench.mjs
