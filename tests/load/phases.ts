@@ -1,0 +1,82 @@
+/**
+ * Where a token request's time goes, in-process (no HTTP, no load generator):
+ * the core's calls and the whole `livekit-token` handler, next to the
+ * `jose`/`livekit-server-sdk` calls the comparison route makes. `scripts/load.sh`
+ * runs it after the load; it prints a Markdown table of microseconds per call.
+ *
+ *   deno run -A tests/load/phases.ts <user JWT>   (with the functions' environment)
+ */
+import { jwtVerify } from "jose";
+import { AccessToken } from "livekit-server-sdk";
+import { createAccessToken, parseSettings, verifySupabaseJwt } from "livekit-tavus-edge";
+import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
+
+const env = Deno.env.toObject();
+const jwt = Deno.args[0];
+if (!jwt) throw new Error("usage: phases.ts <user JWT>");
+const N = Number(Deno.env.get("PHASE_ITERATIONS") ?? 3000);
+const VIDEO = {
+  roomJoin: true,
+  room: "r",
+  canPublish: true,
+  canSubscribe: true,
+  canPublishData: true,
+};
+const rows: [string, string, number][] = [];
+
+async function time(side: string, name: string, f: () => unknown): Promise<void> {
+  for (let i = 0; i < N / 10; i++) await f();
+  const t = performance.now();
+  for (let i = 0; i < N; i++) await f();
+  rows.push([side, name, (performance.now() - t) * 1000 / N]);
+}
+
+const handler = createTokenHandler({ env: () => env, log: () => {} });
+const key = new TextEncoder().encode(env.AUTH_JWT_SECRET);
+await time(
+  "wasm core",
+  "parseSettings(env) (the function does it per request)",
+  () => parseSettings(env),
+);
+await time(
+  "wasm core",
+  "verifySupabaseJwt (HS256)",
+  () => verifySupabaseJwt(jwt, { secret: env.AUTH_JWT_SECRET, issuer: env.AUTH_JWT_ISSUER }),
+);
+await time(
+  "wasm core",
+  "createAccessToken",
+  () =>
+    createAccessToken(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, {
+      identity: "u",
+      ttl: 900,
+      video: VIDEO,
+    }),
+);
+await time("wasm core", "the whole livekit-token handler (session reused, logs off)", async () => {
+  const res = await handler(
+    new Request("http://127.0.0.1/livekit-token", {
+      method: "POST",
+      headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" },
+      body: "{}",
+    }),
+  );
+  if (res.status !== 201) throw new Error(`handler answered ${res.status}`);
+  await res.arrayBuffer();
+});
+await time(
+  "SDK",
+  "jose jwtVerify (HS256)",
+  () => jwtVerify(jwt, key, { algorithms: ["HS256"], audience: "authenticated" }),
+);
+await time("SDK", "AccessToken + toJwt", () => {
+  const at = new AccessToken(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, {
+    identity: "u",
+    ttl: 900,
+  });
+  at.addGrant(VIDEO);
+  return at.toJwt();
+});
+
+console.log(`\n| side | call | µs per call (${N} calls) |\n|---|---|--:|`);
+for (const [side, name, us] of rows) console.log(`| ${side} | ${name} | ${us.toFixed(0)} |`);
