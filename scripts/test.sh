@@ -6,9 +6,12 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 # Everything the steps print, and every response and log line of the served functions
-# (tests/deno/served.ts), is kept here for the last step, the leak scan (SECURITY.md).
-export LTE_CAPTURE_DIR="$ROOT/target/capture"
-rm -rf "$LTE_CAPTURE_DIR" && mkdir -p "$LTE_CAPTURE_DIR"
+# (tests/deno/served.ts), is kept here for the last step, the leak scan (SECURITY.md). One
+# directory per run (runs may overlap in a shared tree); kept only when a step failed.
+find "$ROOT/target/capture" -mindepth 1 -maxdepth 1 -name 'run-*' -mmin +1440 \
+  -exec rm -rf {} + 2>/dev/null
+export LTE_CAPTURE_DIR="$ROOT/target/capture/run-$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$LTE_CAPTURE_DIR"
 captured="$LTE_CAPTURE_DIR/test-output.log"
 
 bash scripts/setup.sh 2>&1 | tee -a "$captured" || { echo "setup failed" >&2; exit 1; }
@@ -43,6 +46,8 @@ step "leak scan" deno run --quiet --allow-read --allow-env scripts/leak-scan.ts 
 
 if [ "${#failed_steps[@]}" -ne 0 ]; then
   printf '\n\033[31m%d step(s) failed:\033[0m %s\n' "${#failed_steps[@]}" "${failed_steps[*]}" >&2
+  printf 'captured output and responses: %s\n' "$LTE_CAPTURE_DIR" >&2
   exit 1
 fi
+rm -rf "$LTE_CAPTURE_DIR"
 printf '\nall steps passed\n'
