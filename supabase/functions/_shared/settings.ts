@@ -105,8 +105,36 @@ function withKeyFallbacks(env: Env): Env {
   return out;
 }
 
-/** Validates `env` with the core and extracts what the handlers use. */
+/** A fingerprint of an environment snapshot: equal strings, equal settings. */
+function envKey(env: Env): string {
+  let key = "";
+  // Sorted: `Deno.env.toObject()` does not list the variables in a stable order.
+  for (const k of Object.keys(env).sort()) {
+    const v = env[k];
+    if (v !== undefined) key += `${k}\u0000${v}\u0000`;
+  }
+  return key;
+}
+
+let lastSettings: { key: string; value: Settings } | null = null;
+
+/**
+ * Validates `env` with the core and extracts what the handlers use.
+ *
+ * An instance's environment does not change between requests, so the result
+ * for the last snapshot is kept: parsing it again cost about 30% of a token
+ * request's CPU under load (BENCHMARKS.md). The result is frozen; the cache
+ * holds one entry and is keyed on every variable's name and value.
+ */
 export function settingsFromEnv(rawEnv: Env): Settings {
+  const key = envKey(rawEnv);
+  if (lastSettings?.key === key) return lastSettings.value;
+  const value = Object.freeze(parseEnv(rawEnv));
+  lastSettings = { key, value };
+  return value;
+}
+
+function parseEnv(rawEnv: Env): Settings {
   const env = withKeyFallbacks(rawEnv);
   const { settings, report } = parseSettings(env);
   const livekit = report.livekit_configured
