@@ -322,18 +322,27 @@ pub fn parse_end_response(status: u16, body: &str) -> Result<EndOutcome> {
         return Ok(EndOutcome::Ended);
     }
     let why = reason(body);
-    if status == 404 || why.contains("invalid conversation") || why.contains("not found") {
+    if conversation_unknown(status, &why) {
         return Ok(EndOutcome::NotFound);
     }
     if why.contains("already") || why.contains("has ended") || why.contains("not active") {
         return Ok(EndOutcome::AlreadyEnded);
     }
-    if let Some(e) = common_error(status, &why) {
-        return Err(e);
-    }
-    Err(Error::TavusRejected(format!(
-        "Tavus refused to end the conversation (HTTP {status})"
-    )))
+    Err(conversation_refusal(status, &why, "end"))
+}
+
+/// Whether an error answer about one conversation says Tavus does not know it.
+fn conversation_unknown(status: u16, why: &str) -> bool {
+    status == 404 || why.contains("invalid conversation") || why.contains("not found")
+}
+
+/// The error for any other refusal of a call about one conversation.
+fn conversation_refusal(status: u16, why: &str, doing: &str) -> Error {
+    common_error(status, why).unwrap_or_else(|| {
+        Error::TavusRejected(format!(
+            "Tavus refused to {doing} the conversation (HTTP {status})"
+        ))
+    })
 }
 
 /// A conversation's state, from `GET /v2/conversations/{id}`.
@@ -374,15 +383,10 @@ pub fn parse_conversation_response(status: u16, body: &str) -> Result<Conversati
         });
     }
     let why = reason(body);
-    if status == 404 || why.contains("invalid conversation") || why.contains("not found") {
+    if conversation_unknown(status, &why) {
         return Err(Error::TavusNotFound);
     }
-    if let Some(e) = common_error(status, &why) {
-        return Err(e);
-    }
-    Err(Error::TavusRejected(format!(
-        "Tavus refused to read the conversation (HTTP {status})"
-    )))
+    Err(conversation_refusal(status, &why, "read"))
 }
 
 /// A conversation event Tavus posted to the callback URL. Unsigned: act on it
