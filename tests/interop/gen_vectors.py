@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/vectors/*.json (format: see the README's "Test vectors" section).
+"""Writes tests/vectors/*.json (format: see docs/testing.md, "Test vectors and interop").
 
 Size limits (1 MiB tokens, 512 KiB metadata, 64 KiB attributes) are tested in
 tests/token_limits.rs and the Deno suite instead, to keep these files small.

@@ -24,7 +24,7 @@ export class HttpError extends Error {
  * The HTTP status of each core error code the functions let through. Codes of
  * a caller's token are 401 (403 for an anonymous user where they are refused);
  * scenario rules are 400 for a requested id and 500 for a stored row (decided
- * where they are raised); Tavus answers map as documented in the README.
+ * where they are raised); Tavus answers map as documented in docs/http-api.md.
  */
 const STATUS_BY_CODE: Record<string, number> = {
   ERR_AUTH_ANONYMOUS_USER: 403,
