@@ -2,6 +2,7 @@
 // Tavus/LiveKit stand-ins: signed deliveries end sessions exactly once, duplicates and
 // replays are harmless, bad signatures and secrets are refused and logged, and an
 // unsigned Tavus callback ends nothing until Tavus confirms it.
+import { signWebhook } from "livekit-tavus-edge";
 import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
 import { createWebhookHandler } from "../../supabase/functions/_shared/livekit_webhook.ts";
 import { createTavusCallbackHandler } from "../../supabase/functions/_shared/tavus_callback.ts";
@@ -211,6 +212,39 @@ Deno.test("bad signatures, tampered bodies and replays are refused with 401 and 
       "ERR_WEBHOOK_AUTH_MISSING",
     ]);
     assert(!w.logs.text().includes(forged.headers.authorization!), "a token reached the log");
+    assertEquals(w.sessions.rows[0]!.status, "live");
+    assertEquals(w.tavus.conversations.get(s.conversation_id)!.endCalls, 0);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("the body hash covers the exact bytes received: a BOM or re-encoding breaks it", async () => {
+  const w = world();
+  try {
+    const s = await w.start();
+    const enc = new TextEncoder();
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+    const withBom = (text: string) =>
+      new Uint8Array([...bom, ...enc.encode(text)]) as Uint8Array<ArrayBuffer>;
+    const send = (headers: Record<string, string>, body: Uint8Array) =>
+      w.hook(new Request(HOOK, { method: "POST", headers, body: new Uint8Array(body) }));
+    // A genuine delivery with a BOM put in front: not the bytes LiveKit signed.
+    const good = await signedWebhook(webhookEvent("room_finished", s.room_name));
+    assertEquals(await errorOf(await send(good.headers, withBom(good.body))), {
+      status: 401,
+      code: "ERR_WEBHOOK_HASH_MISMATCH",
+    });
+    // Bytes signed with their BOM: the hash matches, the body is then not a JSON object.
+    const event = JSON.stringify(webhookEvent("room_finished", s.room_name));
+    const bytes = withBom(event);
+    const authorization = signWebhook(bytes, "devkey", "secret");
+    assertEquals(
+      await errorOf(
+        await send({ authorization, "content-type": "application/webhook+json" }, bytes),
+      ),
+      { status: 400, code: "ERR_WEBHOOK_BODY_MALFORMED" },
+    );
     assertEquals(w.sessions.rows[0]!.status, "live");
     assertEquals(w.tavus.conversations.get(s.conversation_id)!.endCalls, 0);
   } finally {

@@ -205,7 +205,24 @@ export async function readJsonObject(
 
 /** Reads at most `maxBytes` of the body as UTF-8, refusing anything longer. */
 export async function readLimited(req: Request, maxBytes: number): Promise<string> {
-  if (!req.body) return "";
+  const bytes = await readLimitedBytes(req, maxBytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "ERR_BAD_ENCODING", "the body is not valid UTF-8");
+  }
+}
+
+/**
+ * Reads at most `maxBytes` of the body as the exact bytes received (nothing
+ * decoded, no byte-order mark stripped), refusing anything longer. What a
+ * signature or hash covers must be checked on these bytes.
+ */
+export async function readLimitedBytes(
+  req: Request,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -229,11 +246,7 @@ export async function readLimited(req: Request, maxBytes: number): Promise<strin
     bytes.set(c, at);
     at += c.byteLength;
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new HttpError(400, "ERR_BAD_ENCODING", "the body is not valid UTF-8");
-  }
+  return bytes;
 }
 
 /**

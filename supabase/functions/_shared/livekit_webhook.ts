@@ -16,7 +16,7 @@ import {
   type Handler,
   HttpError,
   json,
-  readLimited,
+  readLimitedBytes,
   subPath,
   withHttp,
 } from "./http.ts";
@@ -33,8 +33,8 @@ const MAX_AGE_SECONDS = 3600;
 /** Events that mean the room's user is gone. */
 const LEFT = new Set(["participant_left", "participant_connection_aborted"]);
 
-async function sha256Hex(text: string): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
@@ -55,7 +55,14 @@ export function createWebhookHandler(deps: FunctionDeps): Handler {
         "LiveKit webhooks are application/webhook+json",
       );
     }
-    const body = await readLimited(req, MAX_BODY_BYTES);
+    // The signed hash covers the exact bytes LiveKit sent: verify those, not a
+    // decoded text (a decoder strips a byte-order mark, for one).
+    const body = await readLimitedBytes(req, MAX_BODY_BYTES);
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(body);
+    } catch {
+      throw new HttpError(400, "ERR_BAD_ENCODING", "the body is not valid UTF-8");
+    }
     let event: WebhookEvent;
     try {
       event = receiveWebhook(body, req.headers.get("authorization"), {
