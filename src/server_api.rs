@@ -1,5 +1,5 @@
 //! LiveKit's server API (Twirp over HTTP): the base URL and a ready-to-send
-//! request for each RoomService method, with no I/O.
+//! request for each RoomService and AgentDispatchService method, with no I/O.
 //!
 //! Each request carries a short-lived token (10 minutes) with only the grant
 //! its method needs, as LiveKit's SDKs send it:
@@ -10,6 +10,7 @@
 //! | `CreateRoom`, `DeleteRoom` | `roomCreate` |
 //! | `UpdateRoomMetadata`, `ListParticipants`, `GetParticipant`, `RemoveParticipant`, `MutePublishedTrack`, `UpdateParticipant`, `UpdateSubscriptions`, `SendData` | `roomAdmin` + `room` |
 //! | `MoveParticipant`, `ForwardParticipant` | `roomAdmin` + `room` + `destinationRoom` |
+//! | `CreateDispatch`, `ListDispatch`, `DeleteDispatch` (AgentDispatchService) | `roomAdmin` + `room` |
 
 use std::borrow::Cow;
 
@@ -120,39 +121,90 @@ enum Grant {
     AdminWithDestination,
 }
 
-/// RoomService methods: name, grant, the body fields it needs (camelCase; proto
-/// snake_case names are accepted too).
-const METHODS: [(&str, Grant, &[&str]); 13] = [
-    ("CreateRoom", Grant::Create, &["name"]),
-    ("ListRooms", Grant::List, &[]),
-    ("DeleteRoom", Grant::Create, &["room"]),
-    ("UpdateRoomMetadata", Grant::Admin, &["room"]),
-    ("ListParticipants", Grant::Admin, &["room"]),
-    ("GetParticipant", Grant::Admin, &["room", "identity"]),
-    ("RemoveParticipant", Grant::Admin, &["room", "identity"]),
+/// The Twirp service of the RoomService methods.
+const ROOM_SERVICE: &str = "RoomService";
+/// The Twirp service of agent dispatch.
+const AGENT_DISPATCH: &str = "AgentDispatchService";
+
+/// Server-API methods: service, name, grant, the body fields it needs
+/// (camelCase; proto snake_case names are accepted too).
+const METHODS: [(&str, &str, Grant, &[&str]); 16] = [
+    (ROOM_SERVICE, "CreateRoom", Grant::Create, &["name"]),
+    (ROOM_SERVICE, "ListRooms", Grant::List, &[]),
+    (ROOM_SERVICE, "DeleteRoom", Grant::Create, &["room"]),
+    (ROOM_SERVICE, "UpdateRoomMetadata", Grant::Admin, &["room"]),
+    (ROOM_SERVICE, "ListParticipants", Grant::Admin, &["room"]),
     (
+        ROOM_SERVICE,
+        "GetParticipant",
+        Grant::Admin,
+        &["room", "identity"],
+    ),
+    (
+        ROOM_SERVICE,
+        "RemoveParticipant",
+        Grant::Admin,
+        &["room", "identity"],
+    ),
+    (
+        ROOM_SERVICE,
         "MutePublishedTrack",
         Grant::Admin,
         &["room", "identity", "trackSid"],
     ),
-    ("UpdateParticipant", Grant::Admin, &["room", "identity"]),
-    ("UpdateSubscriptions", Grant::Admin, &["room", "identity"]),
-    ("SendData", Grant::Admin, &["room"]),
     (
+        ROOM_SERVICE,
+        "UpdateParticipant",
+        Grant::Admin,
+        &["room", "identity"],
+    ),
+    (
+        ROOM_SERVICE,
+        "UpdateSubscriptions",
+        Grant::Admin,
+        &["room", "identity"],
+    ),
+    (ROOM_SERVICE, "SendData", Grant::Admin, &["room"]),
+    (
+        ROOM_SERVICE,
         "ForwardParticipant",
         Grant::AdminWithDestination,
         &["room", "identity", "destinationRoom"],
     ),
     (
+        ROOM_SERVICE,
         "MoveParticipant",
         Grant::AdminWithDestination,
         &["room", "identity", "destinationRoom"],
     ),
+    (
+        AGENT_DISPATCH,
+        "CreateDispatch",
+        Grant::Admin,
+        &["room", "agentName"],
+    ),
+    (AGENT_DISPATCH, "ListDispatch", Grant::Admin, &["room"]),
+    (
+        AGENT_DISPATCH,
+        "DeleteDispatch",
+        Grant::Admin,
+        &["room", "dispatchId"],
+    ),
 ];
 
-/// The names of the RoomService methods [`room_service_request`] knows.
+/// The names of the server-API methods [`room_service_request`] knows
+/// (RoomService and AgentDispatchService).
 pub fn room_service_methods() -> impl Iterator<Item = &'static str> {
-    METHODS.iter().map(|(name, _, _)| *name)
+    METHODS.iter().map(|(_, name, _, _)| *name)
+}
+
+/// The Twirp service of a method [`room_service_request`] knows
+/// (`RoomService` or `AgentDispatchService`).
+pub fn service_of(method: &str) -> Option<&'static str> {
+    METHODS
+        .iter()
+        .find(|(_, name, _, _)| *name == method)
+        .map(|(service, _, _, _)| *service)
 }
 
 /// Headers of a server-API request.
@@ -193,6 +245,10 @@ struct Fields<'a> {
     destination_room: Option<Cow<'a, str>>,
     #[serde(borrow, alias = "track_sid")]
     track_sid: Option<Cow<'a, str>>,
+    #[serde(borrow, alias = "agent_name")]
+    agent_name: Option<Cow<'a, str>>,
+    #[serde(borrow, alias = "dispatch_id")]
+    dispatch_id: Option<Cow<'a, str>>,
 }
 
 impl Fields<'_> {
@@ -202,13 +258,24 @@ impl Fields<'_> {
             "identity" => self.identity.as_deref(),
             "name" => self.name.as_deref(),
             "destinationRoom" => self.destination_room.as_deref(),
+            "agentName" => self.agent_name.as_deref(),
+            "dispatchId" => self.dispatch_id.as_deref(),
             _ => self.track_sid.as_deref(),
         }
         .filter(|s| !s.is_empty())
     }
 }
 
-/// Builds a RoomService request: URL, headers with a 10-minute token carrying
+/// True when `method` names a service other than `service` (`livekit.X/Method`).
+fn wrong_service(method: &str, service: &str) -> bool {
+    method
+        .strip_prefix("livekit.")
+        .and_then(|m| m.split_once('/'))
+        .is_some_and(|(named, _)| named != service)
+}
+
+/// Builds a server-API request (RoomService or AgentDispatchService; the
+/// method's bare name or `livekit.<Service>/<Method>`): URL, headers with a 10-minute token carrying
 /// only the grant `method` needs, and the JSON body (a JSON object; `{}` when
 /// `None`). The fields the method needs must be non-empty strings
 /// (`ERR_SERVER_API_BODY`); the body is sent as given.
@@ -238,8 +305,12 @@ pub fn room_service_request(
 ) -> Result<ServerApiRequest> {
     let name = method
         .strip_prefix("livekit.RoomService/")
+        .or_else(|| method.strip_prefix("livekit.AgentDispatchService/"))
         .unwrap_or(method);
-    let Some(&(method_name, grant, needs)) = METHODS.iter().find(|(n, _, _)| *n == name) else {
+    let Some(&(service, method_name, grant, needs)) = METHODS
+        .iter()
+        .find(|(service, n, _, _)| *n == name && !wrong_service(method, service))
+    else {
         let mut shown = method.to_owned();
         shown.truncate(64);
         return Err(Error::ServerApiMethod(shown));
@@ -300,7 +371,7 @@ pub fn room_service_request(
     let token = crate::token::sign_claims(&claims, api_secret)?;
     let body = text.to_owned();
     Ok(ServerApiRequest {
-        url: format!("{base}/twirp/livekit.RoomService/{method_name}"),
+        url: format!("{base}/twirp/livekit.{service}/{method_name}"),
         method: "POST",
         headers: ServerApiHeaders {
             authorization: format!("Bearer {token}"),

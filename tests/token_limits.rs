@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use livekit_tavus_edge::claims::{VideoGrant, MAX_ATTRIBUTES_BYTES, MAX_METADATA_BYTES};
 use livekit_tavus_edge::duration::{ttl_seconds, Ttl};
 use livekit_tavus_edge::jws::{sign_hs256, MAX_TOKEN_BYTES};
-use livekit_tavus_edge::server_api::{room_service_methods, room_service_request};
+use livekit_tavus_edge::server_api::{room_service_methods, room_service_request, service_of};
 use livekit_tavus_edge::token::{create_access_token, TokenOptions};
 use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
 use livekit_tavus_edge::webhook::{
@@ -236,8 +236,7 @@ fn claim_type_errors_are_reported_only_for_authentic_tokens() {
 
 #[test]
 fn every_room_service_method_carries_only_its_grant() {
-    let body =
-        r#"{"room":"r1","identity":"ada","name":"r1","destinationRoom":"r2","trackSid":"TR_1"}"#;
+    let body = r#"{"room":"r1","identity":"ada","name":"r1","destinationRoom":"r2","trackSid":"TR_1","agentName":"tutor","dispatchId":"AD_1"}"#;
     let keys = |iss: &str| (iss == KEY).then_some(SECRET);
     for method in room_service_methods() {
         let req = room_service_request(
@@ -249,9 +248,15 @@ fn every_room_service_method_carries_only_its_grant() {
             NOW,
         )
         .unwrap();
+        let service = if method.ends_with("Dispatch") {
+            "AgentDispatchService"
+        } else {
+            "RoomService"
+        };
+        assert_eq!(service_of(method), Some(service));
         assert_eq!(
             req.url,
-            format!("https://x.livekit.cloud/twirp/livekit.RoomService/{method}")
+            format!("https://x.livekit.cloud/twirp/livekit.{service}/{method}")
         );
         assert_eq!(req.method, "POST");
         assert_eq!(req.body, body);
@@ -283,6 +288,52 @@ fn every_room_service_method_carries_only_its_grant() {
         };
         assert_eq!(video, expected, "{method}");
     }
+}
+
+#[test]
+fn agent_dispatch_requests_name_their_service_and_need_room_and_agent() {
+    let req = |method: &str, body: &str| {
+        room_service_request(
+            method,
+            "wss://x.livekit.cloud",
+            KEY,
+            SECRET,
+            Some(body),
+            NOW,
+        )
+    };
+    let created = req(
+        "livekit.AgentDispatchService/CreateDispatch",
+        r#"{"room":"r1","agent_name":"tutor","metadata":"{}"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        created.url,
+        "https://x.livekit.cloud/twirp/livekit.AgentDispatchService/CreateDispatch"
+    );
+    assert_eq!(
+        code(req("CreateDispatch", r#"{"room":"r1"}"#)),
+        "ERR_SERVER_API_BODY"
+    );
+    assert_eq!(
+        code(req("DeleteDispatch", r#"{"room":"r1"}"#)),
+        "ERR_SERVER_API_BODY"
+    );
+    // A method under the other service's name is refused, not sent to the wrong URL.
+    assert_eq!(
+        code(req(
+            "livekit.RoomService/CreateDispatch",
+            r#"{"room":"r1","agentName":"a"}"#
+        )),
+        "ERR_SERVER_API_METHOD"
+    );
+    assert_eq!(
+        code(req(
+            "livekit.AgentDispatchService/DeleteRoom",
+            r#"{"room":"r1"}"#
+        )),
+        "ERR_SERVER_API_METHOD"
+    );
 }
 
 #[test]

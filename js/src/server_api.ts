@@ -28,10 +28,11 @@ export function livekitHttpUrl(wsUrl: string): string {
 }
 
 /**
- * Builds a RoomService request whose 10-minute token carries only the grant
- * the method needs (`ListRooms` → `roomList`; `CreateRoom`/`DeleteRoom` →
- * `roomCreate`; participant calls and `UpdateRoomMetadata` → `roomAdmin` +
- * `room`; `MoveParticipant`/`ForwardParticipant` also `destinationRoom`).
+ * Builds a RoomService (or AgentDispatchService) request whose 10-minute
+ * token carries only the grant the method needs (`ListRooms` → `roomList`;
+ * `CreateRoom`/`DeleteRoom` → `roomCreate`; participant calls,
+ * `UpdateRoomMetadata` and the dispatch calls → `roomAdmin` + `room`;
+ * `MoveParticipant`/`ForwardParticipant` also `destinationRoom`).
  *
  * @example
  * ```ts

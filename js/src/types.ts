@@ -505,7 +505,10 @@ export interface WebhookEvent {
   roomEndReason?: ProtoEnum;
 }
 
-/** A RoomService method {@linkcode serverApiRequest} can build. */
+/**
+ * A server-API method {@linkcode serverApiRequest} can build: RoomService's,
+ * and AgentDispatchService's `CreateDispatch`/`ListDispatch`/`DeleteDispatch`.
+ */
 export type RoomServiceMethod =
   | "CreateRoom"
   | "ListRooms"
@@ -519,11 +522,14 @@ export type RoomServiceMethod =
   | "UpdateSubscriptions"
   | "SendData"
   | "ForwardParticipant"
-  | "MoveParticipant";
+  | "MoveParticipant"
+  | "CreateDispatch"
+  | "ListDispatch"
+  | "DeleteDispatch";
 
 /** A ready-to-send server-API request: pass it to `fetch(url, {method, headers, body})`. */
 export interface ServerApiRequest {
-  /** `{https base}/twirp/livekit.RoomService/{method}`. */
+  /** `{https base}/twirp/livekit.RoomService/{method}` (`livekit.AgentDispatchService` for dispatches). */
   url: string;
   /** Always `POST`. */
   method: "POST";

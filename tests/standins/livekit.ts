@@ -1,10 +1,11 @@
 /**
  * A loopback stand-in for LiveKit's server API (Twirp: `POST
- * /twirp/livekit.RoomService/<Method>`). Every request's `Authorization:
+ * /twirp/livekit.RoomService/<Method>`, and AgentDispatchService's dispatch
+ * calls). Every request's `Authorization:
  * Bearer <token>` is verified with the official livekit-server-sdk
  * (`TokenVerifier`), and the grant each method needs is checked: ListRooms
  * `roomList`; CreateRoom/DeleteRoom `roomCreate`; participant calls and
- * UpdateRoomMetadata `roomAdmin` for the target room. Errors use Twirp's
+ * UpdateRoomMetadata and the dispatch calls `roomAdmin` for the target room. Errors use Twirp's
  * `{code, msg}` bodies. Also signs webhooks the way LiveKit's server does.
  */
 import { AccessToken, TokenVerifier } from "livekit-server-sdk";
@@ -32,7 +33,13 @@ export interface LiveKitStandIn extends StandIn {
   rooms: Set<string>;
   /** Rooms deleted, in order. */
   deleted: string[];
+  /** Rooms created by CreateRoom, in order, with the request body. */
+  created: { name: string; body: Record<string, unknown> }[];
+  /** Agent dispatches (CreateRoom with agents, CreateDispatch), in order. */
+  dispatches: { room: string; agentName: string; metadata: string }[];
 }
+
+const DISPATCH = new Set(["CreateDispatch", "ListDispatch", "DeleteDispatch"]);
 
 const ROOM_ADMIN = new Set([
   "UpdateRoomMetadata",
@@ -52,15 +59,22 @@ export function startLiveKit(options: LiveKitOptions = {}): LiveKitStandIn {
   const verifier = new TokenVerifier(apiKey, apiSecret);
   const rooms = new Set(options.rooms ?? []);
   const deleted: string[] = [];
+  const created: LiveKitStandIn["created"] = [];
+  const dispatches: LiveKitStandIn["dispatches"] = [];
   const twirp = (status: number, code: string, msg: string) => reply({ code, msg }, status);
 
   const server = serveStandIn(async (_req, rec) => {
-    const m = rec.path.match(/^\/twirp\/livekit\.RoomService\/([A-Za-z]+)$/);
+    const m = rec.path.match(/^\/twirp\/livekit\.(RoomService|AgentDispatchService)\/([A-Za-z]+)$/);
     if (rec.method !== "POST" || !m) {
-      rec.problems.push("not a RoomService call");
+      rec.problems.push("not a RoomService or AgentDispatchService call");
       return twirp(404, "bad_route", "no handler for path");
     }
-    const method = m[1]!;
+    const service = m[1]!;
+    const method = m[2]!;
+    if ((service === "AgentDispatchService") !== DISPATCH.has(method)) {
+      rec.problems.push(`${method} is not a method of ${service}`);
+      return twirp(404, "bad_route", "no handler for path");
+    }
     const auth = rec.headers.get("authorization") ?? "";
     if (!auth.startsWith("Bearer ")) {
       rec.problems.push("Authorization is not `Bearer <token>`");
@@ -82,7 +96,7 @@ export function startLiveKit(options: LiveKitOptions = {}): LiveKitStandIn {
       ? v.roomList === true
       : method === "CreateRoom" || method === "DeleteRoom"
       ? v.roomCreate === true
-      : ROOM_ADMIN.has(method)
+      : ROOM_ADMIN.has(method) || DISPATCH.has(method)
       ? v.roomAdmin === true && v.room === body.room
       : false;
     if (!granted) {
@@ -104,17 +118,61 @@ export function startLiveKit(options: LiveKitOptions = {}): LiveKitStandIn {
         return reply({});
       }
       case "CreateRoom": {
-        rooms.add(String(body.name));
-        return reply({ name: body.name, sid: `RM_${crypto.randomUUID().slice(0, 12)}` });
+        const name = String(body.name);
+        if (!rooms.has(name)) {
+          rooms.add(name);
+          // Agents in CreateRoom are dispatched when this call creates the room.
+          const agents = Array.isArray(body.agents) ? body.agents : [];
+          for (const a of agents as Record<string, unknown>[]) {
+            const agentName = a.agentName ?? a.agent_name;
+            if (typeof agentName !== "string" || agentName === "") {
+              rec.problems.push("CreateRoom: an agent without agentName");
+              continue;
+            }
+            dispatches.push({ room: name, agentName, metadata: String(a.metadata ?? "") });
+          }
+          created.push({ name, body });
+        }
+        return reply({ name, sid: `RM_${crypto.randomUUID().slice(0, 12)}` });
       }
-      case "ListRooms":
-        return reply({ rooms: [...rooms].map((name) => ({ name })) });
+      case "CreateDispatch": {
+        const agentName = body.agentName ?? body.agent_name;
+        if (typeof agentName !== "string" || agentName === "" || typeof body.room !== "string") {
+          rec.problems.push("CreateDispatch without room and agent_name");
+          return twirp(400, "invalid_argument", "room and agent_name are required");
+        }
+        const d = { room: body.room, agentName, metadata: String(body.metadata ?? "") };
+        dispatches.push(d);
+        return reply({ id: `AD_${dispatches.length}`, agent_name: agentName, room: body.room });
+      }
+      case "ListDispatch":
+        return reply({
+          agentDispatches: dispatches.filter((d) => d.room === body.room).map((d, i) => ({
+            id: `AD_${i + 1}`,
+            agentName: d.agentName,
+            room: d.room,
+            metadata: d.metadata,
+          })),
+        });
+      case "ListRooms": {
+        const names = Array.isArray(body.names) ? new Set(body.names.map(String)) : null;
+        return reply({
+          rooms: [...rooms].filter((n) => !names || names.has(n)).map((name) => ({ name })),
+        });
+      }
       default:
         return reply({});
     }
   }, options.delayMs);
 
-  return { ...server, wsUrl: server.url.replace(/^http/, "ws"), rooms, deleted };
+  return {
+    ...server,
+    wsUrl: server.url.replace(/^http/, "ws"),
+    rooms,
+    deleted,
+    created,
+    dispatches,
+  };
 }
 
 /** A webhook delivery as LiveKit's server sends it: body, `Authorization` JWT, content type. */
