@@ -4,6 +4,21 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+# Debian packages the suites need on a fresh machine: PostgreSQL 15 with pgTAP (scripts/test-db.sh),
+# Chromium for the browser end-to-end suite (scripts/test-e2e.sh), openssl for the doctor's tests.
+# One `apt-get update` and one install, only when something is missing.
+apt_packages=(postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl chromium openssl)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -ne 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq -o DPkg::Lock::Timeout=600
+  apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -41,8 +56,49 @@ if [ ! -x "$ROOT/.venv/bin/python" ] ||
   cp "$ROOT/tests/interop/requirements.txt" "$ROOT/.venv/.requirements.txt"
 fi
 
-# openssl: the doctor's tests make a self-signed certificate with it at test time.
-if ! command -v openssl >/dev/null 2>&1; then
-  log "installing openssl"
-  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+# The nightly toolchain for the cargo-fuzz targets (scripts/test-fuzz.sh).
+if ! rustup toolchain list | grep -q '^nightly'; then
+  log "installing the nightly Rust toolchain (minimal profile) for cargo-fuzz"
+  rustup toolchain install nightly --profile minimal
+fi
+
+# Go programs the end-to-end suite runs for real, built from their Go modules through the Go module
+# proxy (tools/go/<name>: a wrapper module pins the version). Each binary is cached per machine under
+# $LTE_GO_CACHE (default ~/.cache/livekit-tavus-edge/go-bin), keyed by the wrapper's go.mod/go.sum and
+# the Go version, so worktrees and fresh clones share one build; .cache/bin/<name> links to it.
+go_tool() {
+  local name="$1" pkg="$2" dir="$ROOT/tools/go/$1" cache key bin
+  cache="${LTE_GO_CACHE:-$HOME/.cache/livekit-tavus-edge/go-bin}"
+  key="$(cat "$dir/go.mod" "$dir/go.sum" <(go version) | sha256sum | cut -c1-16)"
+  bin="$cache/$name-$key"
+  mkdir -p "$cache" "$ROOT/.cache/bin"
+  if [ ! -x "$bin" ]; then
+    (
+      # One build at a time per binary on this machine (several checkouts may set up at once).
+      flock -w 1800 9 || { echo "setup: timed out waiting for another build of $name" >&2; exit 1; }
+      if [ ! -x "$bin" ]; then
+        log "building $name from its Go module (tools/go/$name; once per version and machine)"
+        local started=$SECONDS
+        (cd "$dir" && go build -mod=readonly -trimpath -ldflags "-s -w" -o "$bin.tmp" "$pkg")
+        mv "$bin.tmp" "$bin"
+        log "built $name in $((SECONDS - started)) s"
+      fi
+    ) 9>"$cache/.$name.lock"
+  fi
+  ln -sfn "$bin" "$ROOT/.cache/bin/$name"
+}
+if ! command -v go >/dev/null 2>&1; then
+  echo "setup: Go is missing (the end-to-end suite builds livekit-server with it)" >&2
+  exit 1
+fi
+go_tool livekit-server github.com/livekit/livekit-server/cmd/server
+
+# livekit-agents and the LiveKit Python rtc SDK for the end-to-end suite (an agent worker and the
+# Tavus stand-in's avatar), in their own virtualenv: livekit-agents pins its own livekit version.
+if [ ! -x "$ROOT/.venv-e2e/bin/python" ] ||
+  ! cmp -s "$ROOT/tests/e2e/requirements.txt" "$ROOT/.venv-e2e/.requirements.txt" 2>/dev/null; then
+  log "installing the end-to-end suite's Python peers (livekit-agents, livekit rtc)"
+  python3 -m venv "$ROOT/.venv-e2e"
+  "$ROOT/.venv-e2e/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/e2e/requirements.txt"
+  cp "$ROOT/tests/e2e/requirements.txt" "$ROOT/.venv-e2e/.requirements.txt"
 fi

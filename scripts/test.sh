@@ -38,6 +38,7 @@ step "deno test" bash scripts/test-deno.sh
 step "sql (pgTAP)" bash scripts/test-db.sh
 step "npm package (Node, Deno, Bun)" bash scripts/test-package.sh
 step "interop (Node and Python SDKs)" bash scripts/test-interop.sh
+step "e2e (real livekit-server)" bash scripts/test-e2e.sh
 step "attack vectors up to date" python3 tests/vectors/gen/attacks.py --check
 step "fuzz (cargo-fuzz, bounded)" bash scripts/test-fuzz.sh
 # Keep the leak scan last: it reads what every step before it printed and served.
