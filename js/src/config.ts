@@ -5,7 +5,36 @@
  */
 import { core } from "./core.ts";
 import { rethrow } from "./errors.ts";
-import type { ConfigReport } from "./types.ts";
+
+/** One thing wrong with the configuration; never contains a secret. */
+export interface ConfigProblem {
+  /** Stable code, e.g. `ERR_CONFIG_MISSING`. */
+  code: string;
+  /** The variable concerned. */
+  variable: string;
+  /** What is wrong. */
+  message: string;
+  /** How to fix it. */
+  fix: string;
+  /** `error` blocks the service; `warning` does not. */
+  severity: "error" | "warning";
+}
+
+/** The redacted configuration report. */
+export interface ConfigReport {
+  /** LiveKit key, secret and URL are present and well formed. */
+  livekit_configured: boolean;
+  /** The Tavus API key is present and well formed. */
+  tavus_configured: boolean;
+  /** Supabase's URL and keys are present: scenarios and sessions live in Postgres. */
+  database_configured: boolean;
+  /** Callers' JWTs can be verified (JWT secret, JWKS, or a URL to fetch it from). */
+  auth_configured: boolean;
+  /** LiveKit's server-API base URL, derived from `LIVEKIT_WS_URL`. */
+  livekit_api_url?: string;
+  /** Everything found wrong, errors first. */
+  problems: ConfigProblem[];
+}
 
 /**
  * Validates LiveKit and Tavus settings and returns a report that never

@@ -1,7 +1,11 @@
 /**
- * LiveKit access tokens, webhooks and configuration checks, computed by a
- * Rust core compiled to WebAssembly. The module's bytes are embedded:
- * importing this package reads no file and makes no request.
+ * LiveKit access tokens, their verification and webhooks, computed by a Rust
+ * core compiled to WebAssembly. The module's bytes are embedded: importing
+ * this package reads no file and makes no request.
+ *
+ * This entry is the token core only. The avatar flow's helpers (settings,
+ * Supabase user JWTs, scenarios, Tavus) are in `livekit-tavus-edge/avatar`;
+ * the doctor in `livekit-tavus-edge/doctor`.
  *
  * @example
  * ```ts
@@ -25,32 +29,4 @@ export {
 } from "./token.ts";
 export { receiveWebhook, signWebhook } from "./webhook.ts";
 export { livekitHttpUrl, serverApiRequest } from "./server_api.ts";
-export { parseSettings, validateConfig } from "./config.ts";
-export type { AvatarMode, EdgeSettings, LoadedSettings } from "./config.ts";
-export { decodeSupabaseJwtHeader, matchesAnySecret, verifySupabaseJwt } from "./supabase_auth.ts";
-export type {
-  JsonWebKeySet,
-  Jwk,
-  JwtHeader,
-  SupabaseClaims,
-  SupabaseJwtOptions,
-} from "./supabase_auth.ts";
-export { checkScenarioId, scenarioDispatchMetadata, validateScenario } from "./scenario.ts";
-export type { Scenario, ValidScenario } from "./scenario.ts";
-export {
-  createConversationBody,
-  parseConversationResponse,
-  parseCreateConversationResponse,
-  parseEndConversationResponse,
-  parseTavusCallback,
-  tavusConversationPath,
-} from "./tavus.ts";
-export type {
-  ConversationOptions,
-  ConversationState,
-  CreateConversationBody,
-  CreatedConversation,
-  EndOutcome,
-  TavusCallback,
-} from "./tavus.ts";
 export { hmacSha256 } from "./hmac.ts";

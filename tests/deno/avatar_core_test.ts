@@ -1,8 +1,8 @@
 // The JS faces of the avatar core: scenario validation, Tavus bodies and answers,
 // settings; each refusal is an EdgeError with the Rust code.
+import { EdgeError } from "livekit-tavus-edge";
 import {
   createConversationBody,
-  EdgeError,
   parseConversationResponse,
   parseCreateConversationResponse,
   parseEndConversationResponse,
@@ -12,7 +12,7 @@ import {
   scenarioDispatchMetadata,
   tavusConversationPath,
   validateScenario,
-} from "livekit-tavus-edge";
+} from "livekit-tavus-edge/avatar";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 
 const DEFAULTS: Scenario[] = JSON.parse(

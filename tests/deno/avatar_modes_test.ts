@@ -2,7 +2,8 @@
 // request: direct mode creates exactly one conversation per session (retries and races
 // included) and maps each Tavus failure to its code without leaving a live row; agent
 // mode puts the dispatch in the user's token; none mode only mints.
-import type { CreateConversationBody, RoomConfiguration } from "livekit-tavus-edge";
+import type { RoomConfiguration } from "livekit-tavus-edge";
+import type { CreateConversationBody } from "livekit-tavus-edge/avatar";
 import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
 import { MemorySessionStore } from "../../supabase/functions/_shared/sessions.ts";
 import { allProblems } from "../standins/common.ts";

@@ -2,12 +2,8 @@
 // legacy secret, ES256 and RS256 with a JWKS, and every rejection code.
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import {
-  EdgeError,
-  type JsonWebKeySet,
-  matchesAnySecret,
-  verifySupabaseJwt,
-} from "livekit-tavus-edge";
+import { EdgeError } from "livekit-tavus-edge";
+import { type JsonWebKeySet, matchesAnySecret, verifySupabaseJwt } from "livekit-tavus-edge/avatar";
 
 const USER = "0b6d4c1e-8f1a-4c56-9a55-2f1b7d9e3c10";
 const NOW = new Date("2026-11-25T12:00:00Z");

@@ -1,10 +1,13 @@
 // Every case of tests/vectors/*.json through the JS API (js/src), with the same
 // expected results and error codes as the Rust suite. The runner is shared with
 // the packed-tarball checks (tests/package/check.mjs).
-import * as api from "livekit-tavus-edge";
+import * as main from "livekit-tavus-edge";
+import * as avatar from "livekit-tavus-edge/avatar";
 import { KINDS, runCase } from "../package/vectors.mjs";
 import { assert } from "./assert.ts";
 
+// The token core and the avatar helpers (Supabase JWT vectors) together.
+const api = { ...main, ...avatar };
 const dir = new URL("../vectors/", import.meta.url);
 const files = [...Deno.readDirSync(dir)]
   .filter((e) => e.isFile && e.name.endsWith(".json"))

@@ -8,7 +8,8 @@
  */
 import { jwtVerify } from "jose";
 import { AccessToken } from "livekit-server-sdk";
-import { createAccessToken, parseSettings, verifySupabaseJwt } from "livekit-tavus-edge";
+import { createAccessToken } from "livekit-tavus-edge";
+import { parseSettings, verifySupabaseJwt } from "livekit-tavus-edge/avatar";
 import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
 
 const env = Deno.env.toObject();

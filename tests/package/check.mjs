@@ -6,10 +6,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import * as api from "livekit-tavus-edge";
+import * as main from "livekit-tavus-edge";
+import * as avatar from "livekit-tavus-edge/avatar";
 import { difference, payloadOf, runVectors } from "./vectors.mjs";
 
 const [vectorsDir, runtime] = process.argv.slice(2);
+const api = { ...main, ...avatar };
 let passed = 0;
 let failed = 0;
 
@@ -42,7 +44,7 @@ const NOW = new Date("2026-01-02T03:04:05Z");
 const SECONDS = NOW.getTime() / 1000;
 const KEYS = { devkey: "secret-of-at-least-32-characters!" };
 
-check("the package's exports are all there", () => {
+check("the main entry exports the token core", () => {
   const want = [
     "EdgeError",
     "createAccessToken",
@@ -50,14 +52,28 @@ check("the package's exports are all there", () => {
     "decodeAccessTokenUnsafe",
     "receiveWebhook",
     "signWebhook",
-    "validateConfig",
     "parseTtl",
     "livekitHttpUrl",
     "serverApiRequest",
     "hmacSha256",
   ];
-  const missing = want.filter((name) => typeof api[name] !== "function");
+  const missing = want.filter((name) => typeof main[name] !== "function");
   return missing.length ? `missing ${missing.join(", ")}` : null;
+});
+
+check("the avatar helpers are on the avatar subpath, not on the main entry", () => {
+  const want = [
+    "validateConfig",
+    "parseSettings",
+    "verifySupabaseJwt",
+    "validateScenario",
+    "createConversationBody",
+    "parseTavusCallback",
+  ];
+  const missing = want.filter((name) => typeof avatar[name] !== "function");
+  if (missing.length) return `avatar: missing ${missing.join(", ")}`;
+  const leaked = want.filter((name) => name in main);
+  return leaked.length ? `the main entry also exports ${leaked.join(", ")}` : null;
 });
 
 let token;

@@ -8,10 +8,10 @@ import {
   EdgeError,
   type ErrorCode,
   receiveWebhook,
-  validateConfig,
   verifyAccessToken,
   type WebhookEvent,
 } from "livekit-tavus-edge";
+import { type ConfigReport, validateConfig } from "livekit-tavus-edge/avatar";
 
 const options: AccessTokenOptions = {
   identity: "ada",
@@ -23,7 +23,8 @@ const token: string = createAccessToken("devkey", "secret", options);
 const claims: AccessTokenClaims = verifyAccessToken(token, { devkey: "secret" }, { leeway: 10 });
 const room: string | undefined = claims.video?.room;
 const event: WebhookEvent = receiveWebhook("{}", null, { devkey: "secret" }, { maxAge: 300 });
-const configured: boolean = validateConfig({}).livekit_configured;
+const report: ConfigReport = validateConfig({});
+const configured: boolean = report.livekit_configured;
 
 function codeOf(e: unknown): ErrorCode | undefined {
   return e instanceof EdgeError ? e.code : undefined;

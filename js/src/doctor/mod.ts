@@ -15,8 +15,7 @@
  * @module
  */
 import { EdgeError } from "../errors.ts";
-import type { ConfigProblem } from "../types.ts";
-import { type EdgeSettings, parseSettings } from "../config.ts";
+import { type ConfigProblem, type EdgeSettings, parseSettings } from "../config.ts";
 import { type Scenario, validateScenario } from "../scenario.ts";
 import { readScenarios, readVault, type SupabaseAccess, VAULT_SECRET_NAMES } from "./database.ts";
 import { skipped } from "./check.ts";

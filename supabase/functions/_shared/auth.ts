@@ -5,14 +5,14 @@
  * `SUPABASE_JWKS`, else fetched from `{SUPABASE_URL}/auth/v1/.well-known/jwks.json`
  * and cached per instance), then the core's claim rules.
  */
+import { EdgeError } from "livekit-tavus-edge";
 import {
   decodeSupabaseJwtHeader,
-  EdgeError,
   type JsonWebKeySet,
   matchesAnySecret,
   type SupabaseClaims,
   verifySupabaseJwt,
-} from "livekit-tavus-edge";
+} from "livekit-tavus-edge/avatar";
 import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
 import { clientIp, type Logger } from "./log.ts";
 import type { Settings } from "./settings.ts";

@@ -6,14 +6,12 @@
  * - `POST /end` → ends the caller's session(s) and their avatars
  * - `GET /health` → booleans for anyone; the redacted problem list for the service role
  */
+import { createAccessToken, EdgeError, type RoomAgentDispatch } from "livekit-tavus-edge";
 import {
   checkScenarioId,
-  createAccessToken,
-  EdgeError,
-  type RoomAgentDispatch,
   scenarioDispatchMetadata,
   type ValidScenario,
-} from "livekit-tavus-edge";
+} from "livekit-tavus-edge/avatar";
 import { type Caller } from "./auth.ts";
 import { Context, type FunctionDeps } from "./context.ts";
 import {

@@ -6,7 +6,8 @@
  * passes the core's validator before use.
  */
 import { createClient } from "@supabase/supabase-js";
-import { EdgeError, type Scenario, validateScenario, type ValidScenario } from "livekit-tavus-edge";
+import { EdgeError } from "livekit-tavus-edge";
+import { type Scenario, validateScenario, type ValidScenario } from "livekit-tavus-edge/avatar";
 import defaults from "./default_scenarios.json" with { type: "json" };
 import { HttpError, timedFetch } from "./http.ts";
 import type { SupabaseSettings } from "./settings.ts";

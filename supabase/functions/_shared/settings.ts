@@ -11,7 +11,7 @@ import {
   type EdgeSettings,
   type JsonWebKeySet,
   parseSettings,
-} from "livekit-tavus-edge";
+} from "livekit-tavus-edge/avatar";
 import { HttpError, timedFetch } from "./http.ts";
 
 /** A snapshot of environment variables. */

@@ -8,7 +8,8 @@
  * - `POST /<secret>` → `200 {ok, action}` (`ended` when Tavus confirms the
  *   conversation is over and its session was still open)
  */
-import { EdgeError, matchesAnySecret, parseTavusCallback } from "livekit-tavus-edge";
+import { EdgeError } from "livekit-tavus-edge";
+import { matchesAnySecret, parseTavusCallback } from "livekit-tavus-edge/avatar";
 import { Context, type FunctionDeps } from "./context.ts";
 import {
   allowMethods,

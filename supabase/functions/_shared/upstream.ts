@@ -3,20 +3,19 @@
  * (conversations) and LiveKit's RoomService (deleting a room when a session
  * ends early). Bodies and answers are built and classified by the core.
  */
+import { EdgeError, serverApiRequest } from "livekit-tavus-edge";
 import {
   type ConversationOptions,
   type ConversationState,
   createConversationBody,
   type CreatedConversation,
-  EdgeError,
   type EndOutcome,
   parseConversationResponse,
   parseCreateConversationResponse,
   parseEndConversationResponse,
-  serverApiRequest,
   tavusConversationPath,
   type ValidScenario,
-} from "livekit-tavus-edge";
+} from "livekit-tavus-edge/avatar";
 import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
 import type { LiveKitSettings } from "./settings.ts";
 

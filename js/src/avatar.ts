@@ -1,0 +1,50 @@
+/**
+ * The avatar flow's helpers, as the project's Supabase Edge Functions use
+ * them: environment settings and their redacted report, Supabase user-JWT
+ * verification, avatar scenarios and Tavus request bodies and answers. The
+ * same wasm core as the main entry (`livekit-tavus-edge`), whose token
+ * functions and {@linkcode EdgeError} these helpers share.
+ *
+ * @example
+ * ```ts
+ * import { validateConfig } from "livekit-tavus-edge/avatar";
+ * const report = validateConfig(Deno.env.toObject());
+ * if (!report.livekit_configured) console.error(report.problems);
+ * ```
+ *
+ * @module
+ */
+export { parseSettings, validateConfig } from "./config.ts";
+export type {
+  AvatarMode,
+  ConfigProblem,
+  ConfigReport,
+  EdgeSettings,
+  LoadedSettings,
+} from "./config.ts";
+export { decodeSupabaseJwtHeader, matchesAnySecret, verifySupabaseJwt } from "./supabase_auth.ts";
+export type {
+  JsonWebKeySet,
+  Jwk,
+  JwtHeader,
+  SupabaseClaims,
+  SupabaseJwtOptions,
+} from "./supabase_auth.ts";
+export { checkScenarioId, scenarioDispatchMetadata, validateScenario } from "./scenario.ts";
+export type { Scenario, ValidScenario } from "./scenario.ts";
+export {
+  createConversationBody,
+  parseConversationResponse,
+  parseCreateConversationResponse,
+  parseEndConversationResponse,
+  parseTavusCallback,
+  tavusConversationPath,
+} from "./tavus.ts";
+export type {
+  ConversationOptions,
+  ConversationState,
+  CreateConversationBody,
+  CreatedConversation,
+  EndOutcome,
+  TavusCallback,
+} from "./tavus.ts";
