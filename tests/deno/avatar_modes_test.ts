@@ -1,7 +1,7 @@
 // The avatar of each mode, with loopback Tavus and LiveKit stand-ins that check every
 // request: direct mode creates exactly one conversation per session (retries and races
 // included) and maps each Tavus failure to its code without leaving a live row; agent
-// mode puts the dispatch in the user's token; none mode only mints.
+// mode creates the room with its agents dispatched server-side; none mode only mints.
 import type { RoomConfiguration } from "livekit-tavus-edge";
 import type { CreateConversationBody } from "livekit-tavus-edge/avatar";
 import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
@@ -268,12 +268,12 @@ Deno.test("direct: the Tavus callback URL carries the secret when one is configu
   });
 });
 
-Deno.test("agent: the token dispatches the configured agent with the scenario; no Tavus call", async () => {
+Deno.test("agent: the room's dispatch carries the scenario; no Tavus call", async () => {
   await withStandIns({}, {
     AVATAR_MODE: "agent",
     AGENT_NAME: "tutor",
     TOKEN_ALLOWED_AGENTS: "note-taker",
-  }, async ({ handler, tavus }) => {
+  }, async ({ handler, tavus, livekit }) => {
     const jwt = await signIn();
     const res = await handler(post(BASE, {
       scenario_id: "business-meeting",
@@ -288,7 +288,7 @@ Deno.test("agent: the token dispatches the configured agent with the scenario; n
       "dispatched",
       null,
     ]);
-    const agents = (payloadOf(body.participant_token).roomConfig as RoomConfiguration).agents!;
+    const agents = (livekit.created[0]!.body as RoomConfiguration).agents!;
     assertEquals(agents.map((a) => a.agentName), ["tutor", "note-taker"]);
     const meta = JSON.parse(agents[0]!.metadata!);
     assertEquals(meta, {
@@ -314,6 +314,52 @@ Deno.test("agent: the token dispatches the configured agent with the scenario; n
   });
 });
 
+Deno.test("agent: the server creates the room and dispatches; the user's token only joins", async () => {
+  await withStandIns({}, {
+    AVATAR_MODE: "agent",
+    AGENT_NAME: "tutor",
+    TOKEN_ALLOWED_AGENTS: "note-taker",
+  }, async ({ handler, livekit, sessions, tick }) => {
+    const jwt = await signIn();
+    const ask = { room_config: { agents: [{ agent_name: "note-taker" }] } };
+    const res = await handler(post(BASE, ask, auth(jwt)));
+    assertEquals(res.status, 201);
+    const a = await res.json();
+    // Nothing in the user's hands can dispatch an agent: a replayed join after the
+    // session ended cannot start another avatar.
+    const claims = payloadOf(a.participant_token);
+    assertEquals(claims.roomConfig, undefined);
+    assertEquals((claims.video as Record<string, unknown>).roomCreate, undefined);
+    // The room was created once, server-side, with both agents dispatched on it.
+    assertEquals(livekit.created.map((c) => c.name), [a.room_name]);
+    assertEquals(livekit.dispatches.map((d) => [d.room, d.agentName]), [
+      [a.room_name, "tutor"],
+      [a.room_name, "note-taker"],
+    ]);
+    assertEquals(JSON.parse(livekit.dispatches[0]!.metadata).session_id, a.session_id);
+    assertEquals([a.avatar_status, sessions.rows[0]!.status], ["dispatched", "live"]);
+    // A refresh reuses the room: no second room, no second dispatch.
+    tick(1500);
+    const b = await (await handler(post(BASE, ask, auth(jwt)))).json();
+    assertEquals([b.room_name, b.reused], [a.room_name, true]);
+    assertEquals(livekit.dispatches.length, 2);
+    // The token never outlives the session (business-meeting lasts 1800 s).
+    assertEquals(
+      payloadOf(b.participant_token).exp,
+      Math.floor(Date.parse(a.session_expires_at) / 1000),
+    );
+  });
+});
+
+Deno.test("agent: a room LiveKit refuses to create fails the session and issues no token", async () => {
+  await withStandIns({}, { AVATAR_MODE: "agent", AGENT_NAME: "tutor" }, async (t) => {
+    await t.livekit.close();
+    const res = await t.handler(post(BASE, {}, auth(await signIn())));
+    assertEquals(await errorOf(res), { status: 502, code: "ERR_LIVEKIT_NETWORK" });
+    assertEquals(t.sessions.rows.map((r) => r.status), ["failed"]);
+  });
+});
+
 Deno.test("agent: without an agent name the scenario cannot start (503)", async () => {
   await withStandIns({}, { AVATAR_MODE: "agent" }, async ({ handler }) => {
     assertEquals(await errorOf(await handler(post(BASE, {}, auth(await signIn())))), {
@@ -331,6 +377,6 @@ Deno.test("none: tokens only, still one room per session", async () => {
     assertEquals([a.avatar_status, a.conversation_id, b.room_name], ["none", null, a.room_name]);
     assertEquals(payloadOf(a.participant_token).roomConfig, undefined);
     assertEquals(tavus.requests.length, 0);
-    assertEquals(sessions.rows.map((r) => [r.mode, r.status]), [["none", "starting"]]);
+    assertEquals(sessions.rows.map((r) => [r.mode, r.status]), [["none", "live"]]);
   });
 });

@@ -7,6 +7,7 @@ import { MemorySessionStore } from "../../supabase/functions/_shared/sessions.ts
 import { EmbeddedScenarios } from "../../supabase/functions/_shared/scenarios.ts";
 import { generateKeyPair, SignJWT } from "jose";
 import { hs256Jwt, userClaims } from "../standins/supabase.ts";
+import { startLiveKit } from "../standins/livekit.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import {
   ADA,
@@ -28,9 +29,9 @@ const BASE = "http://local/livekit-token";
 
 function setup(
   env: Record<string, string> = devEnv(),
-  opts: { scenarios?: EmbeddedScenarios } = {},
+  opts: { scenarios?: EmbeddedScenarios; now?: number } = {},
 ) {
-  let now = T0.getTime();
+  let now = opts.now ?? T0.getTime();
   const sessions = new MemorySessionStore(() => new Date(now));
   const logs = captureLog();
   const handler = createTokenHandler({
@@ -97,8 +98,12 @@ Deno.test("a retry or refresh returns the same room and conversation with a fres
 });
 
 Deno.test("proto and camelCase field names are both accepted", async () => {
-  const { handler } = setup(devEnv({ TOKEN_ALLOWED_AGENTS: "helper" }));
-  const jwt = await userJwt(ADA);
+  const livekit = startLiveKit();
+  const { handler } = setup(
+    devEnv({ TOKEN_ALLOWED_AGENTS: "helper", LIVEKIT_WS_URL: livekit.wsUrl }),
+    { now: Date.now() },
+  );
+  const jwt = await userJwt(ADA, {}, JWT_SECRET, Date.now());
   for (
     const body of [
       {
@@ -121,8 +126,15 @@ Deno.test("proto and camelCase field names are both accepted", async () => {
     assertEquals(c.name, "Ada");
     assertEquals(c.metadata, "m");
     assertEquals(c.attributes, { level: "b2" });
-    assertEquals(c.roomConfig, { agents: [{ agentName: "helper", metadata: "x" }] });
+    // The agent is dispatched by the server on the new room, not through the token.
+    assertEquals(c.roomConfig, undefined);
+    await handler(post(`${BASE}/end`, {}, auth(jwt)));
   }
+  await livekit.close();
+  assertEquals(livekit.dispatches.map((d) => [d.agentName, d.metadata]), [
+    ["helper", "x"],
+    ["helper", "x"],
+  ]);
 });
 
 Deno.test("every response carries CORS and a request id; origins are configurable", async () => {

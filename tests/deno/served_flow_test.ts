@@ -3,7 +3,7 @@
 // (PostgREST + Auth), Tavus and LiveKit that check every request they get:
 // sign in → token (direct mode) → avatar created once despite a retry → LiveKit
 // room_finished webhook → conversation ended exactly once → session row ended; and the
-// same in agent mode with the dispatch in the token.
+// same in agent mode with the agent dispatched by the server on the session's room.
 import { TokenVerifier } from "livekit-server-sdk";
 import { allProblems } from "../standins/common.ts";
 import { signedWebhook, startLiveKit, webhookEvent } from "../standins/livekit.ts";
@@ -22,7 +22,7 @@ const PROCESS = {
 async function stack(mode: "direct" | "agent") {
   const supabase = startSupabase({ jwtSecret: JWT_SECRET });
   const tavus = startTavus();
-  const livekit = startLiveKit();
+  const livekit = startLiveKit({ apiSecret: "a-development-secret-of-thirty-two-bytes" });
   const env = {
     ...PROCESS,
     LIVEKIT_API_KEY: "devkey",
@@ -114,7 +114,7 @@ Deno.test("served, direct mode: one avatar per session, ended exactly once by ro
   }
 });
 
-Deno.test("served, agent mode: the dispatch is in the token and the webhook ends the row", async () => {
+Deno.test("served, agent mode: the server dispatches the agent and the webhook ends the row", async () => {
   const s = await stack("agent");
   try {
     const jwt = await s.signIn();
@@ -126,7 +126,10 @@ Deno.test("served, agent mode: the dispatch is in the token and the webhook ends
     const claims = await new TokenVerifier("devkey", s.env.LIVEKIT_API_SECRET).verify(
       body.participant_token,
     );
-    const agents = claims.roomConfig?.agents ?? [];
+    // The token only joins; the server created the room with the agent dispatched.
+    assertEquals(claims.roomConfig, undefined);
+    assertEquals(s.livekit.created.map((c) => c.name), [body.room_name]);
+    const agents = s.livekit.dispatches;
     assertEquals(agents.map((a) => a.agentName), ["tutor"]);
     const meta = JSON.parse(agents[0]!.metadata);
     assertEquals(

@@ -1,7 +1,7 @@
 // The official livekit-client package's endpoint TokenSource, fetching from the served
 // function: it sends protobuf-named JSON (its agentName/agentMetadata options as
-// room_config.agents[{agent_name, metadata}]), reads {server_url, participant_token},
-// decodes the token (roomConfig through its own protobuf types) and caches it.
+// room_config.agents[{agent_name, metadata}], dispatched by the server on the session's
+// room), reads {server_url, participant_token}, decodes the token and caches it.
 // livekit-client 2.23 imports and runs under Deno 2.9 as is: TokenSource needs only
 // fetch, no browser globals.
 import { TokenSource } from "livekit-client";
@@ -9,15 +9,17 @@ import { TokenVerifier } from "livekit-server-sdk";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { ADA, JWT_SECRET, userJwt } from "./fixtures.ts";
 import { serveFunctions } from "./served.ts";
+import { startLiveKit } from "../standins/livekit.ts";
 
 Deno.test("livekit-client TokenSource.endpoint gets a usable token from the served function", async () => {
+  const livekit = startLiveKit();
   const served = await serveFunctions({
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "",
     DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
     LIVEKIT_API_KEY: "devkey",
     LIVEKIT_API_SECRET: "secret",
-    LIVEKIT_WS_URL: "ws://127.0.0.1:7880",
+    LIVEKIT_WS_URL: livekit.wsUrl,
     AUTH_JWT_SECRET: JWT_SECRET,
     AUTH_JWT_ISSUER: "http://127.0.0.1:54321/auth/v1",
     AVATAR_MODE: "agent",
@@ -31,11 +33,14 @@ Deno.test("livekit-client TokenSource.endpoint gets a usable token from the serv
     );
     const options = { participantName: "Ada", agentName: "tutor", agentMetadata: "level=b2" };
     const got = await source.fetch(options);
-    assertEquals(got.serverUrl, "ws://127.0.0.1:7880");
+    assertEquals(got.serverUrl, livekit.wsUrl);
     const claims = await new TokenVerifier("devkey", "secret").verify(got.participantToken);
     assertEquals([claims.sub, claims.name], [ADA, "Ada"]);
-    const agent = claims.roomConfig?.agents?.[0];
-    assertEquals(agent?.agentName, "tutor");
+    // The agent the client asked for is dispatched by the server on the session's room;
+    // the token itself only joins.
+    assertEquals(claims.roomConfig, undefined);
+    const agent = livekit.dispatches[0];
+    assertEquals([agent?.agentName, agent?.room], ["tutor", claims.video?.room]);
     const meta = JSON.parse(agent!.metadata);
     assertEquals([meta.scenario_id, meta.client_metadata], ["business-meeting", "level=b2"]);
     // Same options: the client's cache answers (the token is valid for 15 minutes).
@@ -59,7 +64,9 @@ Deno.test("livekit-client TokenSource.endpoint gets a usable token from the serv
       () => anonymous.fetch({}),
       (e) => assert(String(e).includes("401") && String(e).includes("ERR_AUTH_MISSING"), String(e)),
     );
+    assertEquals(livekit.dispatches.length, 1);
   } finally {
     await served.close();
+    await livekit.close();
   }
 });

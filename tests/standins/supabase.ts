@@ -313,14 +313,14 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
       run: (a) => {
         const s = tables.avatar_sessions.find((s) => s.id === a.p_session_id);
         if (!s || s.status !== "starting") return reply(false);
-        if (!/^c[0-9a-z]{2,63}$/.test(String(a.p_conversation_id))) {
+        if (a.p_conversation_id != null && !/^c[0-9a-z]{2,63}$/.test(String(a.p_conversation_id))) {
           return pgError(
             400,
             "23514",
             'new row violates check constraint "avatar_sessions_conversation_id_format"',
           );
         }
-        s.conversation_id = String(a.p_conversation_id);
+        s.conversation_id = (a.p_conversation_id as string | null) ?? null;
         s.status = "live";
         s.updated_at = stamp();
         return reply(true);

@@ -149,21 +149,9 @@ async function tokenRoute(
   const store = ctx.sessions(s);
   const session = await claimSession(ctx, s, store, caller, r, scenario);
 
-  let conversationId = session.conversationId;
-  let avatarStatus: string;
-  if (mode === "direct") {
-    if (!session.reused) {
-      conversationId = await startAvatar(ctx, s, lk, store, scenario, session, requestId);
-    }
-    avatarStatus = conversationId === null
-      ? "starting"
-      : conversationId.startsWith(DRY_RUN_PREFIX)
-      ? "dry_run"
-      : "live";
-  } else {
-    avatarStatus = mode === "agent" ? "dispatched" : "none";
-  }
-
+  // Agents are dispatched by the server when the session's room is created,
+  // never through the user's token: a token replayed after the session ended
+  // (or past the per-user cap) can join a room but never start an avatar.
   const agents: RoomAgentDispatch[] = [];
   if (agentName) {
     const clientMetadata = r.agents.find((a) => a.agentName === agentName)?.metadata;
@@ -177,14 +165,35 @@ async function tokenRoute(
     agents.push(a.metadata === undefined ? { agentName: a.agentName } : { ...a });
   }
 
+  let conversationId = session.conversationId;
+  let avatarStatus: string;
+  if (!session.reused && agents.length > 0) {
+    await openRoom(ctx, s, store, session, agents, requestId);
+  }
+  if (mode === "direct") {
+    if (!session.reused) {
+      conversationId = await startAvatar(ctx, s, lk, store, scenario, session, requestId);
+    }
+    avatarStatus = conversationId === null
+      ? "starting"
+      : conversationId.startsWith(DRY_RUN_PREFIX)
+      ? "dry_run"
+      : "live";
+  } else {
+    if (!session.reused) await markLive(ctx, store, session, null, requestId);
+    avatarStatus = mode === "agent" ? "dispatched" : "none";
+  }
+
+  // The token lets its holder join this room only, and never outlives the session.
   const issuedAt = ctx.now();
-  const ttl = s.settings.tokenTtlSeconds;
+  const nowSeconds = Math.floor(issuedAt.getTime() / 1000);
+  const sessionLeft = Math.floor(Date.parse(session.expiresAt) / 1000) - nowSeconds;
+  const ttl = Math.max(1, Math.min(s.settings.tokenTtlSeconds, sessionLeft));
   const token = createAccessToken(lk.apiKey, lk.apiSecret, {
     identity,
     ...(r.name !== undefined && { name: r.name }),
     ...(r.metadata !== undefined && { metadata: r.metadata }),
     ...(r.attributes !== undefined && { attributes: r.attributes }),
-    ...(agents.length > 0 && { roomConfig: { agents } }),
     ttl,
     video: {
       roomJoin: true,
@@ -208,7 +217,7 @@ async function tokenRoute(
     participant_token: token,
     room_name: session.roomName,
     participant_name: r.name ?? identity,
-    expires_at: new Date((Math.floor(issuedAt.getTime() / 1000) + ttl) * 1000).toISOString(),
+    expires_at: new Date((nowSeconds + ttl) * 1000).toISOString(),
     scenario_id: scenarioId,
     session_id: session.id,
     session_expires_at: session.expiresAt,
@@ -281,6 +290,62 @@ async function claimSession(
 }
 
 /**
+ * A new session's room, created by the server with its agents dispatched on
+ * it. On failure the session is failed (and a room LiveKit may have created
+ * before the answer was lost is deleted), so no agent runs for a session that
+ * is not live.
+ */
+async function openRoom(
+  ctx: Context,
+  s: Settings,
+  store: SessionStore,
+  session: ClaimedSession,
+  agents: RoomAgentDispatch[],
+  requestId: string,
+): Promise<void> {
+  const rooms = ctx.rooms(s);
+  if (!rooms) throw new HttpError(503, "ERR_NOT_CONFIGURED", "LiveKit is not configured");
+  try {
+    await rooms.createRoom(session.roomName, agents);
+  } catch (e) {
+    const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+    ctx.log("error", "room_create_failed", {
+      request_id: requestId,
+      session_id: session.id,
+      code,
+    });
+    await store.end(session.id, `failed: ${code}`).catch(() => {
+      ctx.log("error", "session_fail_failed", { request_id: requestId, session_id: session.id });
+    });
+    await rooms.deleteRoom(session.roomName).catch(() => {
+      ctx.log("error", "room_delete_failed", { request_id: requestId, room: session.roomName });
+    });
+    throw e;
+  }
+}
+
+/** `starting` → `live`; a session that ended meanwhile is a 409 (the caller retries). */
+async function markLive(
+  ctx: Context,
+  store: SessionStore,
+  session: ClaimedSession,
+  conversationId: string | null,
+  requestId: string,
+): Promise<void> {
+  if (!await store.markLive(session.id, conversationId)) {
+    ctx.log("warn", "session_ended_while_starting", {
+      request_id: requestId,
+      session_id: session.id,
+    });
+    throw new HttpError(
+      409,
+      "ERR_SESSION_CONFLICT",
+      "the session ended while its avatar was starting: retry",
+    );
+  }
+}
+
+/**
  * Direct mode, new session: mint the avatar's token, create the Tavus
  * conversation in the room (or make up a dry-run id without a key), record it.
  * On any failure the session is marked failed, and a conversation that was
@@ -324,13 +389,7 @@ async function startAvatar(
       });
       conversationId = created = conversation.conversation_id;
     }
-    if (!await store.markLive(session.id, conversationId)) {
-      throw new HttpError(
-        409,
-        "ERR_SESSION_CONFLICT",
-        "the session ended while its avatar was starting: retry",
-      );
-    }
+    await markLive(ctx, store, session, conversationId, requestId);
     return conversationId;
   } catch (e) {
     const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";

@@ -88,8 +88,12 @@ export interface SessionStore {
    * {@linkcode SessionError} `ERR_SESSION_LIMIT`, `ERR_SESSION_ENDING`, `ERR_ROOM_TAKEN`.
    */
   claim(args: ClaimArgs): Promise<ClaimedSession>;
-  /** `starting` → `live` with the conversation id; true only for the call that changed it. */
-  markLive(sessionId: string, conversationId: string): Promise<boolean>;
+  /**
+   * `starting` → `live` with the conversation id (null when the session has no
+   * Tavus conversation of its own: agent and none modes); true only for the
+   * call that changed it.
+   */
+  markLive(sessionId: string, conversationId: string | null): Promise<boolean>;
   /** Ends an open session (`failed` when the reason starts with `failed`); the row only to the call that ended it. */
   end(sessionId: string, reason: string): Promise<EndedSession | null>;
   /** `end` for the (at most one) session of a room. */
@@ -167,8 +171,8 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve(this.#claimed(row, false));
   }
 
-  markLive(sessionId: string, conversationId: string): Promise<boolean> {
-    if (!/^c[0-9a-z]{2,63}$/.test(conversationId)) {
+  markLive(sessionId: string, conversationId: string | null): Promise<boolean> {
+    if (conversationId !== null && !/^c[0-9a-z]{2,63}$/.test(conversationId)) {
       return Promise.reject(new Error("avatar_sessions_conversation_id_format"));
     }
     const r = this.rows.find((r) => r.id === sessionId && r.status === "starting");
@@ -284,7 +288,7 @@ export class DevSessionStoreClient implements SessionStore {
   claim(a: ClaimArgs) {
     return this.#call<ClaimedSession>("claim", [a]);
   }
-  markLive(id: string, conversationId: string) {
+  markLive(id: string, conversationId: string | null) {
     return this.#call<boolean>("markLive", [id, conversationId]);
   }
   end(id: string, reason: string) {

@@ -141,7 +141,7 @@ export class SupabaseSessionStore implements SessionStore {
     };
   }
 
-  async markLive(sessionId: string, conversationId: string): Promise<boolean> {
+  async markLive(sessionId: string, conversationId: string | null): Promise<boolean> {
     return (await this.#rpc<boolean>("mark_avatar_session_live", {
       p_session_id: sessionId,
       p_conversation_id: conversationId,

@@ -3,7 +3,12 @@
  * (conversations) and LiveKit's RoomService (deleting a room when a session
  * ends early). Bodies and answers are built and classified by the core.
  */
-import { EdgeError, serverApiRequest } from "livekit-tavus-edge";
+import {
+  EdgeError,
+  type RoomAgentDispatch,
+  type RoomServiceMethod,
+  serverApiRequest,
+} from "livekit-tavus-edge";
 import {
   type ConversationOptions,
   type ConversationState,
@@ -91,15 +96,17 @@ export class RoomService {
     private readonly now: () => Date,
   ) {}
 
-  /** Deletes a room (everyone in it is disconnected); `not_found` when it is already gone. */
-  async deleteRoom(room: string): Promise<"deleted" | "not_found"> {
+  async #call(
+    method: RoomServiceMethod,
+    body: Record<string, unknown>,
+  ): Promise<{ res: Response; text: string }> {
     const req = coded(() =>
       serverApiRequest(
-        "DeleteRoom",
+        method,
         this.livekit.wsUrl,
         this.livekit.apiKey,
         this.livekit.apiSecret,
-        { room },
+        body,
         { currentDate: this.now() },
       ), 500);
     const res = await fetchWithTimeout(
@@ -110,7 +117,36 @@ export class RoomService {
       "LiveKit",
       LIVEKIT_CODES,
     );
-    const text = await res.text();
+    return { res, text: await res.text() };
+  }
+
+  /**
+   * Creates a room with agents dispatched on it (LiveKit dispatches them when
+   * this call creates the room; for a room that already exists it changes
+   * nothing). The way agent mode starts an agent: server-side, once per
+   * session, never through a token a user holds.
+   */
+  async createRoom(room: string, agents: RoomAgentDispatch[]): Promise<"created"> {
+    const { res } = await this.#call("CreateRoom", {
+      name: room,
+      ...(agents.length > 0 && {
+        agents: agents.map((a) => ({
+          agentName: a.agentName,
+          ...(a.metadata !== undefined && { metadata: a.metadata }),
+        })),
+      }),
+    });
+    if (res.ok) return "created";
+    throw new HttpError(
+      502,
+      "ERR_LIVEKIT_UPSTREAM",
+      `LiveKit refused CreateRoom (HTTP ${res.status})`,
+    );
+  }
+
+  /** Deletes a room (everyone in it is disconnected); `not_found` when it is already gone. */
+  async deleteRoom(room: string): Promise<"deleted" | "not_found"> {
+    const { res, text } = await this.#call("DeleteRoom", { room });
     if (res.ok) return "deleted";
     if (res.status === 404 || text.includes('"not_found"')) return "not_found";
     throw new HttpError(
