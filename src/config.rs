@@ -194,7 +194,14 @@ pub const SUPABASE_URL: &str = "SUPABASE_URL";
 pub const SUPABASE_ANON_KEY: &str = "SUPABASE_ANON_KEY";
 /// The service-role key (set by Supabase): RPCs and Vault.
 pub const SUPABASE_SERVICE_ROLE_KEY: &str = "SUPABASE_SERVICE_ROLE_KEY";
-/// The project's JWKS (set by Supabase on newer projects).
+/// The project's secret API keys (set by Supabase): a JSON map of name to
+/// `sb_secret_…` key, e.g. `{"default": "sb_secret_…"}`. Preferred over
+/// [`SUPABASE_SERVICE_ROLE_KEY`].
+pub const SUPABASE_SECRET_KEYS: &str = "SUPABASE_SECRET_KEYS";
+/// The project's publishable API keys (set by Supabase): a JSON map of name to
+/// `sb_publishable_…` key. Preferred over [`SUPABASE_ANON_KEY`].
+pub const SUPABASE_PUBLISHABLE_KEYS: &str = "SUPABASE_PUBLISHABLE_KEYS";
+/// The project's JWKS (set by Supabase): `{"keys": [...]}` or a bare array of keys.
 pub const SUPABASE_JWKS: &str = "SUPABASE_JWKS";
 /// `direct`, `agent` or `none`.
 pub const AVATAR_MODE: &str = "AVATAR_MODE";
@@ -273,6 +280,16 @@ pub enum SecretsSource {
     Vault,
 }
 
+/// Where a Supabase API key is read from: a variable and, for the JSON key maps
+/// (`SUPABASE_SECRET_KEYS`, `SUPABASE_PUBLISHABLE_KEYS`), the entry. Never the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeySource {
+    /// The variable.
+    pub variable: &'static str,
+    /// The entry of a JSON key map; `None` for a plain variable.
+    pub entry: Option<String>,
+}
+
 /// Every non-secret setting, parsed, with its default applied. Secrets stay in
 /// the environment map and are never copied here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -331,6 +348,21 @@ pub struct EdgeSettings {
     pub supabase_url: Option<String>,
     /// LiveKit's server-API base URL.
     pub livekit_api_url: Option<String>,
+    /// The server key of RPCs and Vault: `SUPABASE_SECRET_KEYS` (its `default`
+    /// entry, else the first by name) when it holds a key, else the legacy
+    /// `SUPABASE_SERVICE_ROLE_KEY`.
+    pub supabase_secret_key: Option<KeySource>,
+    /// The `apikey` of reads made with a caller's JWT: `SUPABASE_PUBLISHABLE_KEYS`
+    /// (as above), else the legacy `SUPABASE_ANON_KEY`.
+    pub supabase_publishable_key: Option<KeySource>,
+    /// The keys that make a caller the service role: every entry of
+    /// `SUPABASE_SECRET_KEYS` when it holds any (a project that has them may have
+    /// disabled, or be rotating away from, its legacy keys), else
+    /// `SUPABASE_SERVICE_ROLE_KEY`.
+    pub service_keys: Vec<KeySource>,
+    /// `SUPABASE_JWKS` with its usable keys (EC and RSA, public members only);
+    /// `None` when absent or without usable keys (then it is fetched).
+    pub jwks: Option<crate::auth::Jwks>,
 }
 
 /// Settings and the report made from one environment.
@@ -466,6 +498,102 @@ fn identity_setting(
     }
 }
 
+/// The entries of a JSON key map variable that hold a key (sorted by name), or
+/// `Err` when it is set but not a JSON object of strings. `Ok(empty)` when unset.
+fn key_map_entries(env: &BTreeMap<String, String>, name: &str) -> Result<Vec<String>, ()> {
+    let Some(raw) = value(env, name) else {
+        return Ok(Vec::new());
+    };
+    let map: BTreeMap<String, String> = serde_json::from_str(raw).map_err(|_| ())?;
+    Ok(map
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, _)| k)
+        .collect())
+}
+
+/// Which key to use of a new JSON key map and its legacy variable: the map's
+/// `default` entry, else its first by name; the legacy variable only when the map
+/// holds no key. Returns the choice and every key the same rule accepts.
+fn api_key(
+    env: &BTreeMap<String, String>,
+    map: &'static str,
+    legacy: &'static str,
+    p: &mut Vec<Problem>,
+) -> (Option<KeySource>, Vec<KeySource>) {
+    match key_map_entries(env, map) {
+        Ok(entries) if !entries.is_empty() => {
+            let chosen = entries
+                .iter()
+                .find(|e| *e == "default")
+                .unwrap_or(&entries[0])
+                .clone();
+            let all = entries
+                .into_iter()
+                .map(|e| KeySource {
+                    variable: map,
+                    entry: Some(e),
+                })
+                .collect();
+            return (
+                Some(KeySource {
+                    variable: map,
+                    entry: Some(chosen),
+                }),
+                all,
+            );
+        }
+        Ok(_) => {}
+        Err(()) => p.push(problem(
+            "ERR_CONFIG_MALFORMED",
+            map,
+            Severity::Warning,
+            format!("{map} is not a JSON object of keys (it is ignored; {legacy} is used if set)"),
+            format!("unset {map}: Supabase sets it in deployed functions"),
+        )),
+    }
+    match value(env, legacy) {
+        Some(_) => {
+            let k = KeySource {
+                variable: legacy,
+                entry: None,
+            };
+            (Some(k.clone()), vec![k])
+        }
+        None => (None, Vec::new()),
+    }
+}
+
+/// `SUPABASE_JWKS`: a JWKS object or a bare array of keys (as Supabase's own
+/// helpers accept). Keys of other types than EC and RSA (the local CLI's `oct`
+/// key) are skipped, as RFC 7517 §5 asks for keys not understood; a set left
+/// without keys reads as absent (the JWKS is then fetched). Anything else is
+/// `ERR_CONFIG_MALFORMED`.
+fn jwks_setting(env: &BTreeMap<String, String>, p: &mut Vec<Problem>) -> Option<crate::auth::Jwks> {
+    let raw = value(env, SUPABASE_JWKS)?;
+    // A bare array is read as the set holding it (one deserializer for both forms).
+    let wrapped;
+    let text = if raw.starts_with('[') {
+        wrapped = format!("{{\"keys\":{raw}}}");
+        &wrapped
+    } else {
+        raw
+    };
+    let parsed = serde_json::from_str::<crate::auth::Jwks>(text);
+    let Ok(mut set) = parsed else {
+        p.push(problem(
+            "ERR_CONFIG_MALFORMED",
+            SUPABASE_JWKS,
+            Severity::Error,
+            format!("{SUPABASE_JWKS} is not a JSON Web Key Set ({{\"keys\": [...]}} or an array of keys)"),
+            format!("unset {SUPABASE_JWKS} to fetch the project's JWKS instead"),
+        ));
+        return None;
+    };
+    set.keys.retain(|k| k.kty == "EC" || k.kty == "RSA");
+    (!set.keys.is_empty()).then_some(set)
+}
+
 /// Parses and validates every setting the functions read, and builds the
 /// redacted report. Invalid values fall back to their defaults and are
 /// reported as errors; secrets are checked but never copied out.
@@ -538,14 +666,21 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
 
     // Supabase: database and caller authentication.
     let supabase_url = url_setting(env, SUPABASE_URL, p);
-    let anon = value(env, SUPABASE_ANON_KEY).is_some();
-    let service = value(env, SUPABASE_SERVICE_ROLE_KEY).is_some();
+    let (supabase_publishable_key, _) =
+        api_key(env, SUPABASE_PUBLISHABLE_KEYS, SUPABASE_ANON_KEY, p);
+    let (supabase_secret_key, service_keys) =
+        api_key(env, SUPABASE_SECRET_KEYS, SUPABASE_SERVICE_ROLE_KEY, p);
+    let anon = supabase_publishable_key.is_some();
+    let service = supabase_secret_key.is_some();
     let database_configured = supabase_url.is_some() && anon && service;
     if !database_configured {
         let missing: Vec<&str> = [
             (SUPABASE_URL, supabase_url.is_some()),
-            (SUPABASE_ANON_KEY, anon),
-            (SUPABASE_SERVICE_ROLE_KEY, service),
+            ("SUPABASE_PUBLISHABLE_KEYS (or SUPABASE_ANON_KEY)", anon),
+            (
+                "SUPABASE_SECRET_KEYS (or SUPABASE_SERVICE_ROLE_KEY)",
+                service,
+            ),
         ]
         .iter()
         .filter(|(_, ok)| !ok)
@@ -555,8 +690,10 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
             "ERR_CONFIG_NO_DATABASE",
             if supabase_url.is_none() {
                 SUPABASE_URL
+            } else if !service {
+                SUPABASE_SECRET_KEYS
             } else {
-                SUPABASE_SERVICE_ROLE_KEY
+                SUPABASE_PUBLISHABLE_KEYS
             },
             Severity::Warning,
             format!(
@@ -580,23 +717,8 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
             "use the project's JWT secret (Settings → API), not a development value",
         ));
     }
-    let jwks_ok = match value(env, SUPABASE_JWKS) {
-        None => false,
-        Some(j) => match serde_json::from_str::<crate::auth::Jwks>(j) {
-            Ok(set) if !set.keys.is_empty() => true,
-            _ => {
-                p.push(problem(
-                    "ERR_CONFIG_MALFORMED",
-                    SUPABASE_JWKS,
-                    Severity::Error,
-                    format!("{SUPABASE_JWKS} is not a JSON Web Key Set with keys"),
-                    format!("unset {SUPABASE_JWKS} to fetch the project's JWKS instead"),
-                ));
-                false
-            }
-        },
-    };
-    let auth_configured = jwt_secret.is_some() || jwks_ok || supabase_url.is_some();
+    let jwks = jwks_setting(env, p);
+    let auth_configured = jwt_secret.is_some() || jwks.is_some() || supabase_url.is_some();
     if !auth_configured {
         p.push(problem(
             "ERR_CONFIG_MISSING",
@@ -617,9 +739,11 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
     if vault == SecretsSource::Vault && !(supabase_url.is_some() && service) {
         p.push(problem(
             "ERR_CONFIG_MISSING",
-            SUPABASE_SERVICE_ROLE_KEY,
+            SUPABASE_SECRET_KEYS,
             Severity::Error,
-            "SECRETS_SOURCE=vault needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY".to_owned(),
+            "SECRETS_SOURCE=vault needs SUPABASE_URL and a server key \
+             (SUPABASE_SECRET_KEYS or SUPABASE_SERVICE_ROLE_KEY)"
+                .to_owned(),
             "deploy to Supabase (which sets both) or set SECRETS_SOURCE=env",
         ));
     }
@@ -760,6 +884,10 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
         delete_room_on_end: flag(env, DELETE_ROOM_ON_END, true, p),
         supabase_url,
         livekit_api_url: livekit_api_url.clone(),
+        supabase_secret_key,
+        supabase_publishable_key,
+        service_keys,
+        jwks,
     };
 
     if vault == SecretsSource::Vault {
@@ -903,28 +1031,196 @@ mod tests {
             .report
             .problems
             .iter()
-            .any(|p| p.variable == SUPABASE_SERVICE_ROLE_KEY && p.severity == Severity::Error));
+            .any(|p| p.variable == SUPABASE_SECRET_KEYS && p.severity == Severity::Error));
+    }
+
+    fn source(variable: &'static str, entry: Option<&str>) -> KeySource {
+        KeySource {
+            variable,
+            entry: entry.map(str::to_owned),
+        }
     }
 
     #[test]
-    fn jwks_is_checked_and_no_secret_is_ever_copied_out() {
-        let bad = load_settings(&env(&[(SUPABASE_JWKS, "{\"keys\":[]}")]));
-        assert!(bad
+    fn new_api_keys_win_over_the_legacy_ones() {
+        let both = load_settings(&env(&[
+            (SUPABASE_URL, "https://abc.supabase.co"),
+            (SUPABASE_ANON_KEY, "legacy-anon-jwt"),
+            (SUPABASE_SERVICE_ROLE_KEY, "legacy-service-jwt"),
+            (
+                SUPABASE_SECRET_KEYS,
+                r#"{"rotated":"sb_secret_old","default":"sb_secret_new"}"#,
+            ),
+            (
+                SUPABASE_PUBLISHABLE_KEYS,
+                r#"{"default":"sb_publishable_x"}"#,
+            ),
+        ]));
+        let s = &both.settings;
+        assert!(both.report.database_configured);
+        assert_eq!(
+            s.supabase_secret_key,
+            Some(source(SUPABASE_SECRET_KEYS, Some("default")))
+        );
+        assert_eq!(
+            s.supabase_publishable_key,
+            Some(source(SUPABASE_PUBLISHABLE_KEYS, Some("default")))
+        );
+        // Every secret key counts as the service role; the legacy one no longer does.
+        assert_eq!(
+            s.service_keys,
+            vec![
+                source(SUPABASE_SECRET_KEYS, Some("default")),
+                source(SUPABASE_SECRET_KEYS, Some("rotated")),
+            ]
+        );
+        // Without a `default` entry: the first by name.
+        let named = load_settings(&env(&[(
+            SUPABASE_SECRET_KEYS,
+            r#"{"b":"sb_secret_b","a":"sb_secret_a"}"#,
+        )]));
+        assert_eq!(
+            named.settings.supabase_secret_key,
+            Some(source(SUPABASE_SECRET_KEYS, Some("a")))
+        );
+    }
+
+    #[test]
+    fn a_project_with_legacy_keys_off_has_a_database() {
+        let l = load_settings(&env(&[
+            (SUPABASE_URL, "https://abc.supabase.co"),
+            (SUPABASE_SECRET_KEYS, r#"{"default":"sb_secret_x"}"#),
+            (
+                SUPABASE_PUBLISHABLE_KEYS,
+                r#"{"default":"sb_publishable_x"}"#,
+            ),
+            (SECRETS_SOURCE, "vault"),
+        ]));
+        assert!(l.report.database_configured, "{:?}", l.report.problems);
+        assert!(!l
             .report
             .problems
             .iter()
-            .any(|p| p.variable == SUPABASE_JWKS && p.code == "ERR_CONFIG_MALFORMED"));
+            .any(|p| p.variable == SUPABASE_SECRET_KEYS
+                || p.variable == SUPABASE_SERVICE_ROLE_KEY
+                || p.code == "ERR_CONFIG_NO_DATABASE"));
+        // Legacy keys only (older projects): still a database, read from them.
+        let legacy = load_settings(&env(&[
+            (SUPABASE_URL, "https://abc.supabase.co"),
+            (SUPABASE_ANON_KEY, "anon"),
+            (SUPABASE_SERVICE_ROLE_KEY, "service"),
+        ]));
+        assert!(legacy.report.database_configured);
+        assert_eq!(
+            legacy.settings.service_keys,
+            vec![source(SUPABASE_SERVICE_ROLE_KEY, None)]
+        );
+        // A key map that is not one is reported and the legacy key used; an empty map is absent.
+        for (map, bad) in [
+            (SUPABASE_SECRET_KEYS, "sb_secret_x"),
+            (SUPABASE_SECRET_KEYS, r#"{"default":1}"#),
+        ] {
+            let l = load_settings(&env(&[(map, bad), (SUPABASE_SERVICE_ROLE_KEY, "service")]));
+            assert_eq!(
+                l.settings.supabase_secret_key,
+                Some(source(SUPABASE_SERVICE_ROLE_KEY, None))
+            );
+            assert!(l.report.problems.iter().any(|p| p.variable == map
+                && p.code == "ERR_CONFIG_MALFORMED"
+                && p.severity == Severity::Warning));
+        }
+        let empty = load_settings(&env(&[(SUPABASE_SECRET_KEYS, r#"{"default":""}"#)]));
+        assert_eq!(empty.settings.supabase_secret_key, None);
+        assert!(!empty
+            .report
+            .problems
+            .iter()
+            .any(|p| p.code == "ERR_CONFIG_MALFORMED"));
+    }
+
+    #[test]
+    fn jwks_as_a_set_or_a_bare_array_and_an_empty_one_reads_as_absent() {
+        let ec = r#"{"kty":"EC","crv":"P-256","x":"x","y":"y","kid":"k1","alg":"ES256"}"#;
+        let oct = r#"{"kty":"oct","k":"c2VjcmV0","kid":"local"}"#;
+        for raw in [
+            format!(r#"{{"keys":[{ec}]}}"#),
+            format!("[{ec}]"),
+            format!("[{oct},{ec}]"),
+        ] {
+            let l = load_settings(&env(&[(SUPABASE_JWKS, &raw)]));
+            let keys = l.settings.jwks.expect(&raw).keys;
+            assert_eq!(keys.len(), 1, "{raw}");
+            assert_eq!(keys[0].kid.as_deref(), Some("k1"));
+            assert!(
+                l.report.auth_configured
+                    && l.report
+                        .problems
+                        .iter()
+                        .all(|p| p.variable != SUPABASE_JWKS)
+            );
+        }
+        for raw in ["[]", r#"{"keys":[]}"#, " ", &format!("[{oct}]")] {
+            let l = load_settings(&env(&[(SUPABASE_JWKS, raw)]));
+            assert_eq!(l.settings.jwks, None, "{raw}");
+            assert!(
+                l.report
+                    .problems
+                    .iter()
+                    .all(|p| p.variable != SUPABASE_JWKS),
+                "{raw}"
+            );
+            assert!(
+                !l.report.auth_configured,
+                "{raw}: absent, like no JWKS at all"
+            );
+        }
+        for raw in [
+            "not json",
+            r#"{"key":[]}"#,
+            "[1]",
+            r#"[{"kid":"no kty"}]"#,
+            "{",
+        ] {
+            let l = load_settings(&env(&[(SUPABASE_JWKS, raw)]));
+            assert_eq!(l.settings.jwks, None);
+            assert!(
+                l.report
+                    .problems
+                    .iter()
+                    .any(|p| p.variable == SUPABASE_JWKS && p.code == "ERR_CONFIG_MALFORMED"),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_secret_is_ever_copied_out() {
         let secrets = [
             (LIVEKIT_API_SECRET, "lk-secret-value-0123456789abcdefXYZ"),
             (AUTH_JWT_SECRET, "jwt-secret-value-0123456789abcdefXYZ"),
             (TAVUS_API_KEY, "tavus-key-value-0123456789"),
             (TAVUS_CALLBACK_SECRET, "callback-secret-0123456789abc"),
             (SUPABASE_SERVICE_ROLE_KEY, "service-role-value-0123456789"),
+            (SUPABASE_ANON_KEY, "anon-key-value-0123456789"),
+            (
+                SUPABASE_SECRET_KEYS,
+                r#"{"default":"sb_secret_value_0123456789"}"#,
+            ),
+            (
+                SUPABASE_PUBLISHABLE_KEYS,
+                r#"{"default":"sb_publishable_value_0123"}"#,
+            ),
         ];
         let l = load_settings(&env(&secrets));
         let text = serde_json::to_string(&l).unwrap();
         for (_, v) in secrets {
+            let v = v
+                .strip_prefix(r#"{"default":""#)
+                .map_or(v, |s| s.trim_end_matches("\"}"));
             assert!(!text.contains(v), "leaked {v}");
         }
+        let malformed = load_settings(&env(&[(SUPABASE_SECRET_KEYS, "sb_secret_bare_value_0123")]));
+        let text = serde_json::to_string(&malformed).unwrap();
+        assert!(!text.contains("sb_secret_bare_value_0123"));
     }
 }

@@ -14,12 +14,13 @@
  *
  * @module
  */
-export { parseSettings, validateConfig } from "./config.ts";
+export { apiKeyFrom, parseSettings, validateConfig } from "./config.ts";
 export type {
   AvatarMode,
   ConfigProblem,
   ConfigReport,
   EdgeSettings,
+  KeySource,
   LoadedSettings,
 } from "./config.ts";
 export { decodeSupabaseJwtHeader, matchesAnySecret, verifySupabaseJwt } from "./supabase_auth.ts";

@@ -5,6 +5,7 @@
  */
 import { core } from "./core.ts";
 import { rethrow } from "./errors.ts";
+import type { JsonWebKeySet } from "./supabase_auth.ts";
 
 /** One thing wrong with the configuration; never contains a secret. */
 export interface ConfigProblem {
@@ -58,6 +59,44 @@ export function validateConfig(
   } catch (e) {
     rethrow(e);
   }
+}
+
+/**
+ * Where a Supabase API key is read from: a variable and, for the JSON key maps
+ * (`SUPABASE_SECRET_KEYS`, `SUPABASE_PUBLISHABLE_KEYS`), the entry. Never the key.
+ */
+export interface KeySource {
+  /** The variable, e.g. `SUPABASE_SECRET_KEYS`. */
+  variable: string;
+  /** The entry of a JSON key map (`default`); null for a plain variable. */
+  entry: string | null;
+}
+
+/**
+ * The key a {@linkcode KeySource} points at in `env`, or null when it is not there.
+ *
+ * @example
+ * ```ts
+ * const { settings } = parseSettings(Deno.env.toObject());
+ * const serverKey = settings.supabaseSecretKey &&
+ *   apiKeyFrom(Deno.env.toObject(), settings.supabaseSecretKey);
+ * ```
+ */
+export function apiKeyFrom(
+  env: Record<string, string | undefined>,
+  source: KeySource,
+): string | null {
+  const raw = env[source.variable];
+  if (typeof raw !== "string") return null;
+  let key: unknown = raw;
+  if (source.entry !== null) {
+    try {
+      key = (JSON.parse(raw) as Record<string, unknown>)?.[source.entry];
+    } catch {
+      return null;
+    }
+  }
+  return typeof key === "string" && key.trim() !== "" ? key.trim() : null;
 }
 
 /** How the avatar reaches the room. */
@@ -117,6 +156,18 @@ export interface EdgeSettings {
   supabaseUrl: string | null;
   /** LiveKit's server-API base URL. */
   livekitApiUrl: string | null;
+  /**
+   * The server key of RPCs and Vault: `SUPABASE_SECRET_KEYS` (its `default`
+   * entry, else the first by name) when it holds a key, else the legacy
+   * `SUPABASE_SERVICE_ROLE_KEY`. Read it with {@linkcode apiKeyFrom}.
+   */
+  supabaseSecretKey: KeySource | null;
+  /** The `apikey` of reads under RLS: `SUPABASE_PUBLISHABLE_KEYS`, else `SUPABASE_ANON_KEY`. */
+  supabasePublishableKey: KeySource | null;
+  /** Keys that make a caller the service role: all of `SUPABASE_SECRET_KEYS`, else the legacy key. */
+  serviceKeys: KeySource[];
+  /** `SUPABASE_JWKS` (a set or a bare array), its EC and RSA keys; null when absent or empty. */
+  jwks: JsonWebKeySet | null;
 }
 
 /** Settings and the redacted report made from one environment. */

@@ -686,11 +686,23 @@ Deno.test("doctor: projects with only the new JSON key maps use their default ke
     const run = await runCli(["doctor"], env);
     assertEquals(run.code, 0, run.stdout);
     assertMatch(
-      lineOf(run.stdout, "SUPABASE_SERVICE_ROLE_KEY"),
-      /^ok +SUPABASE_SERVICE_ROLE_KEY +set \(SUPABASE_SECRET_KEYS, its default key\)$/,
+      lineOf(run.stdout, "SUPABASE_SECRET_KEYS"),
+      /^ok +SUPABASE_SECRET_KEYS +set \(the environment\); its "default" entry is the server key$/,
     );
     assertMatch(lineOf(run.stdout, "avatar_configs table"), /^ok /);
     assertConformant(w.supabase.requests, "Supabase");
+    // Both kinds set, the legacy key disabled (here: not the project's): the new key wins.
+    w.supabase.requests.length = 0;
+    const both = await runCli(["doctor", "--json"], {
+      ...env,
+      SUPABASE_SERVICE_ROLE_KEY: "legacy-service-role-key-disabled-000",
+    });
+    assertEquals(both.code, 0, both.stdout);
+    assertEquals(check(report(both.stdout), "database.avatar_configs").status, "ok");
+    assert(w.supabase.requests.length > 0);
+    for (const r of w.supabase.requests) {
+      assertEquals(r.headers.get("apikey"), SECRETS.SUPABASE_SERVICE_ROLE_KEY);
+    }
   } finally {
     await w.close();
   }

@@ -310,6 +310,90 @@ Deno.test("ES256 users: the JWKS is fetched from Supabase Auth once and reused",
   }
 });
 
+Deno.test("new API keys win over the legacy ones; a project with legacy keys off works", async () => {
+  const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "key-1", alg: "ES256", use: "sig" };
+  const sb = startSupabase({
+    jwks: { keys: [jwk] },
+    secretKey: "sb_secret_test_0123456789abcdef",
+    publishableKey: "sb_publishable_test_0123456789",
+    legacyKeys: false,
+  });
+  const secretKey = sb.secretKey!, publishableKey = sb.publishableKey!;
+  const { AUTH_JWT_SECRET: _, ...noSecret } = devEnv();
+  const newKeys = {
+    ...noSecret,
+    AUTH_JWT_ISSUER: `${sb.url}/auth/v1`,
+    SUPABASE_URL: sb.url,
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: secretKey }),
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: publishableKey }),
+    // As deployed functions get it: a bare array (Supabase's helpers accept one).
+    SUPABASE_JWKS: JSON.stringify([jwk]),
+    SCENARIO_CACHE_SECONDS: "0",
+  };
+  // The legacy keys still in the environment (disabled on the project), and absent.
+  const cases: [string, Record<string, string>][] = [
+    ["legacy keys set but disabled", {
+      ...newKeys,
+      SUPABASE_ANON_KEY: sb.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: sb.serviceRoleKey,
+    }],
+    ["legacy keys absent", newKeys],
+  ];
+  try {
+    for (const [name, env] of cases) {
+      sb.requests.length = 0;
+      const handler = createTokenHandler({ env: () => env, log: captureLog().log });
+      const jwt = await asymmetricJwt(
+        userClaims(ADA, `${sb.url}/auth/v1`),
+        privateKey,
+        "ES256",
+        "key-1",
+      );
+      const res = await handler(post(TOKEN, { scenario_id: "travel-guide" }, auth(jwt)));
+      assertEquals(res.status, 201, `${name}: ${await res.clone().text()}`);
+      const end = await handler(post(`${TOKEN}/end`, {}, auth(jwt)));
+      assertEquals(end.status, 200, name);
+      // Reads under RLS with the publishable key, RPCs with the secret key; the JWKS
+      // came from SUPABASE_JWKS (never fetched); nothing was refused.
+      const paths = sb.requests.map((r) => [r.path, r.headers.get("apikey")]);
+      assertEquals(paths, [
+        ["/rest/v1/avatar_configs", publishableKey],
+        ["/rest/v1/rpc/claim_avatar_session", secretKey],
+        ["/rest/v1/rpc/mark_avatar_session_live", secretKey],
+        ["/rest/v1/avatar_sessions", publishableKey],
+        ["/rest/v1/rpc/end_avatar_session", secretKey],
+      ], name);
+      assertEquals(allProblems(sb.requests), [], name);
+      // Health: the secret key makes a caller the service role; a disabled legacy key does not.
+      const health = async (key: string) =>
+        (await (await handler(
+          new Request(`${TOKEN}/health`, { headers: { authorization: `Bearer ${key}` } }),
+        )).json()).problems !== undefined;
+      assertEquals(await health(secretKey), true, name);
+      assertEquals(await health(sb.serviceRoleKey), false, name);
+    }
+    // The old behaviour, for contrast: the legacy keys alone on this project fail (503).
+    sb.requests.length = 0;
+    const legacyOnly = { ...cases[0]![1] };
+    delete legacyOnly.SUPABASE_SECRET_KEYS;
+    delete legacyOnly.SUPABASE_PUBLISHABLE_KEYS;
+    const handler = createTokenHandler({ env: () => legacyOnly, log: captureLog().log });
+    const jwt = await asymmetricJwt(
+      userClaims(BOB, `${sb.url}/auth/v1`),
+      privateKey,
+      "ES256",
+      "key-1",
+    );
+    const refused = await handler(post(TOKEN, { scenario_id: "travel-guide" }, auth(jwt)));
+    assert(refused.status >= 500, `legacy keys on a legacy-off project: ${refused.status}`);
+    assert(sb.requests.length > 0);
+    assert(sb.requests.every((r) => r.problems.some((p) => p.includes("legacy keys off"))));
+  } finally {
+    await sb.close();
+  }
+});
+
 Deno.test("Vault: secrets read once through get_edge_secrets; a missing one is named", async () => {
   const sb = startSupabase({
     jwtSecret: JWT_SECRET,

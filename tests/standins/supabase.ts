@@ -3,7 +3,9 @@
  * answering like PostgREST and Supabase Auth:
  *
  * - `GET /rest/v1/<table>?select=…&col=eq.x&col=in.(a,b)&col=gt.t&order=…&limit=n`
- *   under the project's rules: `apikey` must be the anon or service-role key;
+ *   under the project's rules: `apikey` must be one of the project's keys: the
+ *   publishable or secret key (`sb_publishable_…`, `sb_secret_…`) or the legacy
+ *   anon or service-role JWT key, unless the project turned legacy keys off;
  *   `Authorization: Bearer` is the service-role key (bypasses RLS) or a user JWT
  *   verified like PostgREST does (HS256 secret or the JWKS), and then row level
  *   security applies (`avatar_configs`: enabled rows; `avatar_sessions`: own rows;
@@ -49,6 +51,15 @@ export interface SupabaseOptions {
   anonKey?: string;
   /** Default `service-test-key`. */
   serviceRoleKey?: string;
+  /** The project's new secret key (`sb_secret_…`): the service role, like the legacy key. */
+  secretKey?: string;
+  /** The project's new publishable key (`sb_publishable_…`): anon, like the legacy key. */
+  publishableKey?: string;
+  /**
+   * `false`: the project turned its legacy keys off; a request with the anon or
+   * service-role JWT key is refused (401) and recorded as a problem. Default true.
+   */
+  legacyKeys?: boolean;
   /** HS256 secret of user JWTs. */
   jwtSecret?: string;
   /** Public keys of ES256/RS256 user JWTs, also served as the project's JWKS. */
@@ -71,6 +82,8 @@ export interface SupabaseOptions {
 export interface SupabaseStandIn extends StandIn {
   anonKey: string;
   serviceRoleKey: string;
+  secretKey?: string;
+  publishableKey?: string;
   /** The tables, live. */
   tables: {
     avatar_configs: Record<string, unknown>[];
@@ -112,32 +125,52 @@ export interface PostgrestCaller {
 
 /**
  * How PostgREST (behind Supabase's gateway) identifies a request: `apikey` must be
- * the anon or service-role key; `Authorization: Bearer` is the service-role key, the
- * anon key (or nothing: anon), or a user JWT verified with the HS256 secret or the
- * JWKS. Returns the caller, or the error response; records problems on `rec`.
+ * a key of the project (the publishable or secret key, or the legacy anon or
+ * service-role key while legacy keys are on); `Authorization: Bearer` is absent or
+ * that same key (supabase-js sends new keys as both), the anon key, or a user JWT
+ * verified with the HS256 secret or the JWKS. Returns the caller, or the error
+ * response; records problems on `rec`.
  */
 export function callerRole(keys: {
   anonKey: string;
   serviceRoleKey: string;
+  secretKey?: string;
+  publishableKey?: string;
+  legacyKeys?: boolean;
   jwtSecret?: string;
   jwks?: JSONWebKeySet;
 }): (rec: RecordedRequest) => Promise<PostgrestCaller | Response> {
   const jwks = keys.jwks ? createLocalJWKSet(keys.jwks) : null;
+  const legacy = [keys.anonKey, keys.serviceRoleKey];
+  const anonKeys = [keys.anonKey, keys.publishableKey].filter((k) => k !== undefined);
+  const serviceKeys = [keys.serviceRoleKey, keys.secretKey].filter((k) => k !== undefined);
   return async (rec) => {
     const apikey = rec.headers.get("apikey");
     if (!apikey) {
       rec.problems.push("no apikey header");
       return reply({ message: "No API key found in request" }, 401);
     }
-    if (apikey !== keys.anonKey && apikey !== keys.serviceRoleKey) {
-      rec.problems.push("apikey is neither the anon nor the service-role key");
+    if (!anonKeys.includes(apikey) && !serviceKeys.includes(apikey)) {
+      rec.problems.push("apikey is not one of the project's API keys");
       return reply({ message: "Invalid API key" }, 401);
+    }
+    if (keys.legacyKeys === false && legacy.includes(apikey)) {
+      rec.problems.push("a legacy API key was used on a project that turned legacy keys off");
+      return reply({ message: "Legacy API keys are disabled" }, 401);
     }
     const auth = rec.headers.get("authorization");
     const token = auth?.match(/^Bearer (.+)$/)?.[1];
-    if (!token || token === keys.anonKey) return { role: "anon", claims: { role: "anon" } };
-    if (token === keys.serviceRoleKey) {
-      return { role: "service_role", claims: { role: "service_role" } };
+    if (
+      token !== undefined && token !== apikey &&
+      (anonKeys.includes(token) || serviceKeys.includes(token))
+    ) {
+      rec.problems.push("Authorization carries another API key than apikey");
+      return reply({ message: "Invalid API key" }, 401);
+    }
+    if (!token || token === apikey) {
+      return serviceKeys.includes(apikey)
+        ? { role: "service_role", claims: { role: "service_role" } }
+        : { role: "anon", claims: { role: "anon" } };
     }
     try {
       const alg = decodeProtectedHeader(token).alg;
@@ -151,8 +184,8 @@ export function callerRole(keys: {
       if (payload.role !== "authenticated" || typeof payload.sub !== "string") {
         return pgError(401, "PGRST301", "JWT role is not authenticated");
       }
-      if (apikey !== keys.anonKey) {
-        rec.problems.push("a user's request should carry the anon apikey");
+      if (!anonKeys.includes(apikey)) {
+        rec.problems.push("a user's request should carry the publishable (anon) apikey");
       }
       return { role: "authenticated", sub: payload.sub, claims: payload };
     } catch {
@@ -438,7 +471,15 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
     return pgError(404, "PGRST125", "Invalid path specified in request URL");
   }, options.delayMs);
 
-  return { ...server, anonKey, serviceRoleKey, tables, vault };
+  return {
+    ...server,
+    anonKey,
+    serviceRoleKey,
+    secretKey: options.secretKey,
+    publishableKey: options.publishableKey,
+    tables,
+    vault,
+  };
 }
 
 /** Claims of a signed-in user's access token, as Supabase Auth issues them. */

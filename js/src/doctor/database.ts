@@ -58,7 +58,7 @@ function restError(text: string): { code: string; message: string } {
 }
 
 const KEY_FIX =
-  "set SUPABASE_SERVICE_ROLE_KEY to the project's service_role key (Project Settings → API keys); it must belong to the project at SUPABASE_URL";
+  "use a secret key (sb_secret_…, in SUPABASE_SECRET_KEYS) or the legacy service_role key (SUPABASE_SERVICE_ROLE_KEY) from Project Settings → API keys; it must belong to the project at SUPABASE_URL";
 
 /** What a transport failure or a refused key means, as `[code, found, fix]`. */
 function commonFailure(

@@ -15,7 +15,7 @@
  * @module
  */
 import { EdgeError } from "../errors.ts";
-import { type ConfigProblem, type EdgeSettings, parseSettings } from "../config.ts";
+import { apiKeyFrom, type ConfigProblem, type EdgeSettings, parseSettings } from "../config.ts";
 import { type Scenario, validateScenario } from "../scenario.ts";
 import { readScenarios, readVault, type SupabaseAccess, VAULT_SECRET_NAMES } from "./database.ts";
 import { skipped } from "./check.ts";
@@ -35,7 +35,6 @@ const ESSENTIAL = [
   "LIVEKIT_WS_URL",
   "TAVUS_API_KEY",
   "SUPABASE_URL",
-  "SUPABASE_SERVICE_ROLE_KEY",
 ] as const;
 
 type Origin = "the environment" | "Vault" | string;
@@ -65,34 +64,7 @@ function merge(
   for (const [k, v] of Object.entries(processEnv)) {
     if (typeof v === "string") put(k, v, "the environment");
   }
-  // Newer projects set only the JSON key maps; the functions then use their `default` key.
-  for (const [legacy, map] of KEY_MAPS) {
-    const key = env[legacy]?.trim() ? undefined : defaultKey(env[map]);
-    if (key !== undefined) {
-      env[legacy] = key;
-      origin[legacy] = `${map}, its default key`;
-    }
-  }
   return { env, origin, overridden };
-}
-
-/** Legacy key variables and the JSON key maps newer Supabase projects set instead. */
-const KEY_MAPS = [
-  ["SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_SECRET_KEYS"],
-  ["SUPABASE_ANON_KEY", "SUPABASE_PUBLISHABLE_KEYS"],
-] as const;
-
-/** The `default` entry of a JSON key map (else its first entry), as the functions pick it. */
-function defaultKey(json: string | undefined): string | undefined {
-  if (!json) return undefined;
-  try {
-    const map = JSON.parse(json) as Record<string, unknown>;
-    const v = map?.default ??
-      Object.values(map ?? {}).find((x) => typeof x === "string");
-    return typeof v === "string" && v ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function settingsLine(p: ConfigProblem): CheckResult {
@@ -233,7 +205,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
   const supabase = (): SupabaseAccess | null => {
     const url = loaded.settings.supabaseUrl;
-    const key = merged.env.SUPABASE_SERVICE_ROLE_KEY?.trim();
+    // The server key the functions use: the core prefers SUPABASE_SECRET_KEYS.
+    const source = loaded.settings.supabaseSecretKey;
+    const key = source && apiKeyFrom(merged.env, source);
     return url && key ? { url, serviceRoleKey: key, fetch: fetchFn, timeoutMs } : null;
   };
 
@@ -255,7 +229,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         "vault",
         "vault.secrets",
         "Vault secrets",
-        "SECRETS_SOURCE=vault but SUPABASE_URL or SUPABASE_SERVICE_ROLE_KEY is missing (see settings)",
+        "SECRETS_SOURCE=vault but SUPABASE_URL or a server key (SUPABASE_SECRET_KEYS, SUPABASE_SERVICE_ROLE_KEY) is missing (see settings)",
       );
     } else {
       const vault = await step(
@@ -309,6 +283,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       ? `${merged.origin[name]!}, overriding ${over.slice(0, -1).join(", ")}`
       : merged.origin[name]!;
     settingLines.push(okLine(name, from, extra));
+  }
+  // The server key: the variable the core chose (new keys before the legacy one).
+  const server = settings.supabaseSecretKey;
+  if (server && !withProblem.has(server.variable)) {
+    const entry = server.entry === null ? "" : `; its "${server.entry}" entry is the server key`;
+    settingLines.push(okLine(server.variable, merged.origin[server.variable]!, entry));
   }
   checks.push(...settingLines);
   if (vaultLine) checks.push(vaultLine);
@@ -412,8 +392,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   checks.push(...data.lines, ...data.tavus);
 
   // Redact: every value of a secret-like variable (from any source) and every JWT.
+  // The JSON key maps (SUPABASE_SECRET_KEYS, ...) also by each key they hold.
   for (const [k, v] of Object.entries(merged.env)) {
-    if (isSecretVariable(k) && v) secretValues.push(v);
+    if (!isSecretVariable(k) || !v) continue;
+    secretValues.push(v);
+    try {
+      const map = JSON.parse(v);
+      if (map && typeof map === "object") {
+        for (const x of Object.values(map)) if (typeof x === "string" && x) secretValues.push(x);
+      }
+    } catch {
+      // not a JSON map
+    }
   }
   const redact = makeRedactor(secretValues);
   const safe = checks.map((c) => ({

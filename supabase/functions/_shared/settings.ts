@@ -7,6 +7,7 @@
  */
 import { createClient } from "@supabase/supabase-js";
 import {
+  apiKeyFrom,
   type ConfigReport,
   type EdgeSettings,
   type JsonWebKeySet,
@@ -35,7 +36,11 @@ export interface LiveKitSettings {
   wsUrl: string;
 }
 
-/** Supabase's URL and keys. */
+/**
+ * Supabase's URL and keys: the new `sb_publishable_…` / `sb_secret_…` keys when
+ * the project has them (`SUPABASE_PUBLISHABLE_KEYS`, `SUPABASE_SECRET_KEYS`),
+ * else the legacy JWT keys; the core decides which (`config::load_settings`).
+ */
 export interface SupabaseSettings {
   url: string;
   /** The `apikey` of reads made with a caller's JWT (RLS applies). */
@@ -58,7 +63,7 @@ export interface Settings {
   supabase: SupabaseSettings | null;
   /** The legacy HS256 JWT secret. */
   jwtSecret: string | null;
-  /** `SUPABASE_JWKS`, when set. */
+  /** `SUPABASE_JWKS` (a set or a bare array), when it holds a usable key. */
   jwks: JsonWebKeySet | null;
   /** The Tavus callback URL's secret segment. */
   callbackSecret: string | null;
@@ -70,40 +75,6 @@ export interface Settings {
 
 const nonEmpty = (v: string | undefined): string | null =>
   v !== undefined && v.trim() !== "" ? v : null;
-
-/** Values of a JSON map variable such as `SUPABASE_SECRET_KEYS` (empty when absent or bad). */
-function jsonMapValues(v: string | undefined): string[] {
-  if (!v) return [];
-  try {
-    const parsed = JSON.parse(v);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      return Object.values(parsed).filter((x): x is string => typeof x === "string");
-    }
-  } catch {
-    // Reported by nobody: the legacy keys are used instead.
-  }
-  return [];
-}
-
-/** The first value of a JSON map variable, preferring its `default` entry. */
-function jsonMapDefault(v: string | undefined): string | null {
-  if (!v) return null;
-  try {
-    const parsed = JSON.parse(v);
-    if (typeof parsed?.default === "string") return parsed.default;
-  } catch {
-    return null;
-  }
-  return jsonMapValues(v)[0] ?? null;
-}
-
-/** Fills the legacy key variables from the newer JSON key maps when only those are set. */
-function withKeyFallbacks(env: Env): Env {
-  const out = { ...env };
-  out.SUPABASE_ANON_KEY ??= jsonMapDefault(env.SUPABASE_PUBLISHABLE_KEYS) ?? undefined;
-  out.SUPABASE_SERVICE_ROLE_KEY ??= jsonMapDefault(env.SUPABASE_SECRET_KEYS) ?? undefined;
-  return out;
-}
 
 /** A fingerprint of an environment snapshot: equal strings, equal settings. */
 function envKey(env: Env): string {
@@ -134,8 +105,7 @@ export function settingsFromEnv(rawEnv: Env): Settings {
   return value;
 }
 
-function parseEnv(rawEnv: Env): Settings {
-  const env = withKeyFallbacks(rawEnv);
+function parseEnv(env: Env): Settings {
   const { settings, report } = parseSettings(env);
   const livekit = report.livekit_configured
     ? {
@@ -147,19 +117,10 @@ function parseEnv(rawEnv: Env): Settings {
   const supabase = report.database_configured
     ? {
       url: settings.supabaseUrl!,
-      anonKey: env.SUPABASE_ANON_KEY!,
-      serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY!,
+      anonKey: apiKeyFrom(env, settings.supabasePublishableKey!)!,
+      serviceRoleKey: apiKeyFrom(env, settings.supabaseSecretKey!)!,
     }
     : null;
-  let jwks: JsonWebKeySet | null = null;
-  if (nonEmpty(env.SUPABASE_JWKS)) {
-    try {
-      const parsed = JSON.parse(env.SUPABASE_JWKS!);
-      if (Array.isArray(parsed?.keys) && parsed.keys.length > 0) jwks = parsed;
-    } catch {
-      // Reported by the core as ERR_CONFIG_MALFORMED.
-    }
-  }
   return {
     settings,
     report,
@@ -167,12 +128,9 @@ function parseEnv(rawEnv: Env): Settings {
     tavusApiKey: report.tavus_configured ? env.TAVUS_API_KEY! : null,
     supabase,
     jwtSecret: nonEmpty(env.AUTH_JWT_SECRET),
-    jwks,
+    jwks: settings.jwks,
     callbackSecret: nonEmpty(env.TAVUS_CALLBACK_SECRET),
-    serviceKeys: [
-      env.SUPABASE_SERVICE_ROLE_KEY ?? "",
-      ...jsonMapValues(env.SUPABASE_SECRET_KEYS),
-    ].filter((k) => k !== ""),
+    serviceKeys: settings.serviceKeys.map((k) => apiKeyFrom(env, k)).filter((k) => k !== null),
     devSessionStoreUrl: nonEmpty(env.DEV_SESSION_STORE_URL),
   };
 }
