@@ -375,6 +375,13 @@ pub fn receive_webhook_bytes(
     output(&event)
 }
 
+/// Decodes a webhook body without verifying anything; see
+/// [`crate::webhook::dangerous_decode_webhook_unverified`].
+#[wasm_bindgen(js_name = decodeWebhookUnsafe)]
+pub fn decode_webhook_unsafe(body: &[u8]) -> Result<JsValue, JsValue> {
+    output(&crate::webhook::dangerous_decode_webhook_unverified(body).map_err(|e| throw(&e))?)
+}
+
 /// Signs a webhook body as LiveKit's server does; returns the Authorization value.
 #[wasm_bindgen(js_name = signWebhook)]
 pub fn sign_webhook(

@@ -740,6 +740,54 @@ fn normalize(
     Ok(out)
 }
 
+/// The event of a body whose authenticity is settled (or deliberately not
+/// checked): JSON object, schema applied, `event` present.
+fn parse_event(body: &[u8]) -> Result<Map<String, Value>> {
+    if !crate::jws::is_json_object(body) {
+        return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
+    }
+    let Value::Object(object) = crate::claims::from_json_slice::<Value>(body, None)
+        .map_err(|e| Error::WebhookBodyMalformed(redact(&e.to_string())))?
+    else {
+        return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
+    };
+    let mut path = String::new();
+    let event = normalize(object, EVENT, &mut path).map_err(|why| {
+        Error::WebhookBodyMalformed(format!("`{}`: {why}", path.trim_start_matches('.')))
+    })?;
+    if event
+        .get("event")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        return Err(Error::WebhookBodyMalformed(
+            "`event` is missing or empty".into(),
+        ));
+    }
+    Ok(event)
+}
+
+/// Decodes a webhook body into its event **without verifying anything**: no
+/// token, no body hash. The same size limit, schema and event check as
+/// [`receive_webhook_json`], for callers that authenticate the request some
+/// other way (livekit-server-sdk's `receive(body, auth, skipAuth = true)`).
+/// Never act on an event from an untrusted sender decoded this way.
+///
+/// ```
+/// use livekit_tavus_edge::webhook::dangerous_decode_webhook_unverified;
+///
+/// let event = dangerous_decode_webhook_unverified(br#"{"event":"room_started","created_at":1700000000}"#).unwrap();
+/// assert_eq!(event["createdAt"], "1700000000");
+/// let err = dangerous_decode_webhook_unverified(b"[]").unwrap_err();
+/// assert_eq!(err.code(), "ERR_WEBHOOK_BODY_MALFORMED");
+/// ```
+pub fn dangerous_decode_webhook_unverified(body: &[u8]) -> Result<Value> {
+    if body.len() > MAX_WEBHOOK_BODY_BYTES {
+        return Err(Error::WebhookBodyTooLarge);
+    }
+    parse_event(body).map(Value::Object)
+}
+
 /// Verifies a webhook (see the module docs) and returns the event as
 /// protobuf-JSON: the shape the JavaScript API returns.
 ///
@@ -770,27 +818,7 @@ pub fn receive_webhook_json<S: AsRef<[u8]>>(
     let token = bearer(authorization)?;
     let claims = verify_access_token(token, keys, options.verify)?;
     check_hash(&claims, body)?;
-    if !crate::jws::is_json_object(body) {
-        return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
-    }
-    let Value::Object(object) = crate::claims::from_json_slice::<Value>(body, None)
-        .map_err(|e| Error::WebhookBodyMalformed(redact(&e.to_string())))?
-    else {
-        return Err(Error::WebhookBodyMalformed("not a JSON object".into()));
-    };
-    let mut path = String::new();
-    let event = normalize(object, EVENT, &mut path).map_err(|why| {
-        Error::WebhookBodyMalformed(format!("`{}`: {why}", path.trim_start_matches('.')))
-    })?;
-    if event
-        .get("event")
-        .and_then(Value::as_str)
-        .is_none_or(str::is_empty)
-    {
-        return Err(Error::WebhookBodyMalformed(
-            "`event` is missing or empty".into(),
-        ));
-    }
+    let event = parse_event(body)?;
     if let Some(max_age) = options.max_age {
         let created = event
             .get("createdAt")

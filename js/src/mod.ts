@@ -27,6 +27,6 @@ export {
   parseTtl,
   verifyAccessToken,
 } from "./token.ts";
-export { receiveWebhook, signWebhook } from "./webhook.ts";
+export { decodeWebhookUnsafe, receiveWebhook, signWebhook } from "./webhook.ts";
 export { livekitHttpUrl, serverApiRequest } from "./server_api.ts";
 export { hmacSha256 } from "./hmac.ts";

@@ -5,10 +5,19 @@
  * @module
  */
 import { core, seconds } from "./core.ts";
-import { rethrow } from "./errors.ts";
+import { EdgeError, rethrow } from "./errors.ts";
 import type { KeyMap, ServerApiOptions, WebhookEvent, WebhookOptions } from "./types.ts";
 
 const encoder = new TextEncoder();
+
+/** Refuses a body that is not the raw text or bytes (e.g. JSON a framework already parsed). */
+function rawBody(body: unknown): string | Uint8Array {
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
+  throw new EdgeError(
+    "ERR_WEBHOOK_BODY_MALFORMED",
+    "pass the raw request body (a string or bytes), not parsed JSON: its hash is checked",
+  );
+}
 
 /**
  * Verifies a webhook and returns its typed event. Pass the raw body (read it
@@ -36,6 +45,7 @@ export function receiveWebhook(
 ): WebhookEvent {
   const now = seconds(options.currentDate);
   try {
+    body = rawBody(body);
     return (typeof body === "string"
       ? core.receiveWebhook(
         body,
@@ -85,6 +95,30 @@ export function signWebhook(
       apiSecret,
       seconds(options.currentDate),
     );
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/**
+ * Decodes a webhook body into its event **without verifying anything**: no
+ * token, no body hash. The same size limit and event schema as
+ * {@linkcode receiveWebhook}, for requests authenticated some other way (the
+ * equivalent of livekit-server-sdk's `receive(body, auth, true)`). Never act on
+ * an event from an untrusted sender decoded this way.
+ *
+ * @example
+ * ```ts
+ * const event = decodeWebhookUnsafe('{"event":"room_started","room":{"name":"demo"}}');
+ * console.log(event.event, event.room?.name);
+ * ```
+ * @throws {EdgeError} `ERR_WEBHOOK_BODY_MALFORMED`, `ERR_WEBHOOK_BODY_TOO_LARGE`.
+ */
+export function decodeWebhookUnsafe(body: string | Uint8Array): WebhookEvent {
+  try {
+    const raw = rawBody(body);
+    const bytes = typeof raw === "string" ? encoder.encode(raw) : raw;
+    return core.decodeWebhookUnsafe(bytes) as WebhookEvent;
   } catch (e) {
     rethrow(e);
   }
