@@ -2,10 +2,14 @@
 # Packs the npm package (js/) with `npm pack`, installs the tarball into clean
 # temporary projects and checks it there, as a user would use it:
 #   - Node (>= 20): tests/package/check.mjs (mint, verify, webhooks, validation,
-#     every shared vector) and a strict type-check of tests/package/consumer.ts;
-#   - Deno: the same check and type-check, the package resolved from the
+#     every shared vector), tests/package/readme.mjs (livekit-server-sdk's README
+#     examples, unchanged but for the import) and a strict type-check of
+#     tests/package/consumer.ts;
+#   - Deno: the same checks and type-check, the package resolved from the
 #     project's node_modules by its name (a local path: it is not published);
-#   - Bun (from npm, pinned in tools/): the same check;
+#   - Bun (from npm, pinned in tools/): the same checks;
+#   - the README examples are still livekit-server-sdk's (readme_source.mjs),
+#     and pass the same checks against livekit-server-sdk itself (the control);
 #   - workerd (from npm): that the documented limitation still holds.
 # Prints `package: N passed, N failed`.
 set -uo pipefail
@@ -41,7 +45,8 @@ project() {
   "dependencies": { "livekit-tavus-edge": "file:../$tarball" } }
 JSON
   cp tests/package/check.mjs tests/package/vectors.mjs tests/package/consumer.ts \
-    tests/package/tsconfig.json "$dir/"
+    tests/package/tsconfig.json tests/package/readme.mjs "$dir/"
+  cp -r tests/package/sdk-readme "$dir/"
   (cd "$dir" && npm install --offline --no-audit --no-fund --loglevel=error >/dev/null) ||
     { fail "$1: npm install of the tarball"; return 1; }
   # What was installed is the tarball's content, and nothing else came with it.
@@ -56,7 +61,7 @@ run_check() {
   local out
   out="$("$@" 2>&1)"
   local rc=$?
-  printf '%s\n' "$out" | grep -v '^[a-z]*: [0-9]* passed' >&2
+  printf '%s\n' "$out" | grep -v '^[a-z-]*: [0-9]* passed' >&2
   local line
   line="$(printf '%s\n' "$out" | grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" | tail -n 1)"
   if [ -z "$line" ]; then
@@ -85,11 +90,30 @@ typecheck() {
 }
 
 vectors="${VECTORS_DIR:-$ROOT/tests/vectors}"
+sdk_readme="$ROOT/tools/node_modules/livekit-server-sdk/README.md"
+
+# The README examples are livekit-server-sdk's own, changed only in the import line,
+# and the checks around them hold against livekit-server-sdk itself: its package from
+# tools/ (with its dependencies) in a project of its own.
+if [ -f "$sdk_readme" ]; then
+  run_check readme-source node tests/package/readme_source.mjs tests/package/sdk-readme "$sdk_readme"
+  control="$work/control"
+  mkdir -p "$control"
+  cp tests/package/readme.mjs "$control/"
+  cp -r tests/package/sdk-readme "$control/"
+  echo '{ "private": true, "type": "module" }' >"$control/package.json"
+  ln -s "$ROOT/tools/node_modules" "$control/node_modules"
+  log "the README examples against livekit-server-sdk $(node -p "require('$ROOT/tools/node_modules/livekit-server-sdk/package.json').version") (control)"
+  run_check readme-sdk bash -c "cd '$control' && node readme.mjs sdk-readme readme-sdk livekit-server-sdk"
+else
+  fail "livekit-server-sdk is not in tools/ (run scripts/setup.sh): its README cannot be checked"
+fi
 
 # Node
 if project node; then
   log "Node $(node --version): the installed tarball"
   run_check node node "$work/node/check.mjs" "$vectors" node
+  run_check readme-node bash -c "cd '$work/node' && node readme.mjs sdk-readme readme-node"
   typecheck node tsc -p "$work/node/tsconfig.json"
 fi
 
@@ -98,6 +122,8 @@ if project deno; then
   echo '{ "nodeModulesDir": "manual" }' >"$work/deno/deno.json"
   log "Deno $(deno --version | head -n 1 | awk '{print $2}'): the installed tarball"
   run_check deno bash -c "cd '$work/deno' && deno run --quiet --allow-read check.mjs '$vectors' deno"
+  run_check readme-deno bash -c \
+    "cd '$work/deno' && deno run --quiet --allow-read --allow-write=. readme.mjs sdk-readme readme-deno"
   typecheck deno bash -c "cd '$work/deno' && deno check --quiet consumer.ts"
 fi
 
@@ -106,6 +132,7 @@ if command -v bun >/dev/null 2>&1 && bun --version >/dev/null 2>&1; then
   if project bun; then
     log "Bun $(bun --version): the installed tarball"
     run_check bun bash -c "cd '$work/bun' && bun check.mjs '$vectors' bun"
+    run_check readme-bun bash -c "cd '$work/bun' && bun readme.mjs sdk-readme readme-bun"
   fi
 else
   echo "bun: not installed (scripts/setup.sh installs it from npm); not tested" >&2

@@ -7,6 +7,9 @@
  * Supabase user JWTs, scenarios, Tavus) are in `livekit-tavus-edge/avatar`;
  * the doctor in `livekit-tavus-edge/doctor`.
  *
+ * livekit-server-sdk users switch by changing the import: `AccessToken`,
+ * `TokenVerifier` and `WebhookReceiver` keep the SDK's names and methods.
+ *
  * @example
  * ```ts
  * import { createAccessToken } from "livekit-tavus-edge";
@@ -30,3 +33,7 @@ export {
 export { decodeWebhookUnsafe, receiveWebhook, signWebhook } from "./webhook.ts";
 export { livekitHttpUrl, serverApiRequest } from "./server_api.ts";
 export { hmacSha256 } from "./hmac.ts";
+export { AccessToken, TokenVerifier, WebhookReceiver } from "./sdk.ts";
+export type { ClaimGrants, SIPGrant, WebhookEventNames } from "./sdk.ts";
+export { JobRestartPolicy, RoomAgentDispatch, RoomConfiguration, TrackSource } from "./grants.ts";
+export type { RoomAgentDispatchFields, RoomConfigurationFields } from "./grants.ts";

@@ -5,6 +5,7 @@
  */
 import { core, seconds } from "./core.ts";
 import { rethrow } from "./errors.ts";
+import { plainGrants } from "./grants.ts";
 import type {
   AccessTokenClaims,
   AccessTokenOptions,
@@ -39,8 +40,9 @@ export function createAccessToken(
   apiSecret: string,
   options: AccessTokenOptions = {},
 ): string {
-  const { currentDate, onWarning, ...claims } = options;
+  const { currentDate, onWarning, ...given } = options;
   try {
+    const claims = plainGrants(given);
     // JSON cannot carry NaN or Infinity: let the core refuse them as lifetimes.
     if (typeof claims.ttl === "number" && !Number.isFinite(claims.ttl)) {
       core.parseTtl(claims.ttl);

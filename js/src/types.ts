@@ -1,7 +1,8 @@
 import type { EdgeWarning } from "./errors.ts";
+import type { RoomConfigurationFields, TrackSource } from "./grants.ts";
 
-/** A track source `canPublishSources` may list. */
-export type TrackSource =
+/** The name of a track source `canPublishSources` may list. */
+export type TrackSourceName =
   | "camera"
   | "microphone"
   | "screen_share"
@@ -43,8 +44,12 @@ export interface VideoGrant {
   canSubscribe?: boolean;
   /** May publish data (tri-state; absent: follows `canPublish`). */
   canPublishData?: boolean;
-  /** Track sources the participant may publish; absent or empty: all. */
-  canPublishSources?: TrackSource[];
+  /**
+   * Track sources the participant may publish, by name or as
+   * {@linkcode TrackSource} numbers (a minted token carries names); absent or
+   * empty: all.
+   */
+  canPublishSources?: (TrackSourceName | TrackSource)[];
   /** May update its own name, metadata and attributes (tri-state; absent: no). */
   canUpdateOwnMetadata?: boolean;
   /** May administer ingress (server API). */
@@ -128,54 +133,6 @@ export interface ObservabilityGrant {
 /** A protobuf enum value: its name (as LiveKit's server writes it) or its number. */
 export type ProtoEnum = string | number;
 
-/** One agent to dispatch when this participant's join creates the room. */
-export interface RoomAgentDispatch {
-  /** The agent's registered name. */
-  agentName?: string;
-  /** Job metadata handed to the agent. */
-  metadata?: string;
-  /** Restart policy, e.g. `"JR_ON_FAILURE"`. */
-  restartPolicy?: ProtoEnum;
-  /** Deployment to dispatch to (LiveKit Cloud). */
-  deployment?: string;
-  /** Job attributes. */
-  attributes?: Record<string, string>;
-}
-
-/**
- * Room configuration used when this participant's join creates the room
- * (protobuf-JSON `livekit.RoomConfiguration`). A minted token carries only the
- * fields set to non-default values.
- */
-export interface RoomConfiguration {
-  /** Room name (≤ 256 bytes). */
-  name?: string;
-  /** Seconds an empty room stays open. */
-  emptyTimeout?: number;
-  /** Seconds the room stays open after the last participant leaves. */
-  departureTimeout?: number;
-  /** Participant limit. */
-  maxParticipants?: number;
-  /** Room metadata. */
-  metadata?: string;
-  /**
-   * Automatic egress (protobuf-JSON `livekit.RoomEgress`). Credentials in it
-   * are refused unless `allowRoomConfigEgress` is set: every participant can
-   * read the token.
-   */
-  egress?: Record<string, unknown>;
-  /** Minimum playout delay (ms). */
-  minPlayoutDelay?: number;
-  /** Maximum playout delay (ms). */
-  maxPlayoutDelay?: number;
-  /** Synchronise each participant's audio and video. */
-  syncStreams?: boolean;
-  /** Agents to dispatch when the room is created. */
-  agents?: RoomAgentDispatch[];
-  /** Room tags. */
-  tags?: Record<string, string>;
-}
-
 /** The LiveKit claims a token can carry besides the registered JWT claims. */
 export interface LiveKitGrants {
   /** Display name (≤ 256 bytes). */
@@ -206,8 +163,12 @@ export interface LiveKitGrants {
   observability?: ObservabilityGrant;
   /** LiveKit Cloud room preset; `roomConfig` overrides its parameters. */
   roomPreset?: string;
-  /** Room configuration (agent dispatch, timeouts) used if this join creates the room. */
-  roomConfig?: RoomConfiguration;
+  /**
+   * Room configuration (agent dispatch, timeouts) used if this join creates the
+   * room: a plain object, a {@linkcode RoomConfiguration} or a
+   * `@livekit/protocol` message.
+   */
+  roomConfig?: RoomConfigurationFields;
 }
 
 /** What to put in a new access token. */

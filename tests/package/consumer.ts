@@ -2,14 +2,25 @@
 // installed tarball: the package's declarations must resolve by its name and
 // type every option, grant, result and error code.
 import {
+  AccessToken,
   type AccessTokenClaims,
   type AccessTokenOptions,
+  type ClaimGrants,
   createAccessToken,
   EdgeError,
   type ErrorCode,
+  JobRestartPolicy,
   receiveWebhook,
+  RoomAgentDispatch,
+  RoomConfiguration,
+  type SIPGrant,
+  TokenVerifier,
+  TrackSource,
   verifyAccessToken,
+  type VideoGrant,
   type WebhookEvent,
+  type WebhookEventNames,
+  WebhookReceiver,
 } from "livekit-tavus-edge";
 import { type ConfigReport, validateConfig } from "livekit-tavus-edge/avatar";
 
@@ -36,4 +47,59 @@ const wrong: ErrorCode = "ERR_NOT_A_CODE";
 // @ts-expect-error: canPublish is a boolean
 const badGrant: AccessTokenOptions = { video: { canPublish: "yes" } };
 
-export { badGrant, codeOf, configured, event, expired, room, wrong };
+// livekit-server-sdk's classes, as its README and tests use them.
+async function sdkStyle(body: string, authorization: string | undefined) {
+  const at = new AccessToken("api-key", "secret-key", { identity: "user-name", ttl: 600 });
+  at.addGrant({ roomJoin: true, room: "name-of-room", canPublish: false, canSubscribe: true });
+  at.addGrant({ canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE] });
+  at.addSIPGrant({ admin: true } satisfies SIPGrant);
+  at.addInferenceGrant({ perform: true });
+  at.addObservabilityGrant({ write: true });
+  at.name = "User";
+  at.metadata = "{}";
+  at.attributes = { team: "blue" };
+  at.kind = "agent";
+  at.sha256 = undefined;
+  at.roomConfig = new RoomConfiguration({
+    maxParticipants: 10,
+    agents: [
+      new RoomAgentDispatch({
+        agentName: "agent1",
+        metadata: "m",
+        restartPolicy: JobRestartPolicy.JRP_NEVER,
+      }),
+    ],
+  });
+  const ttl: number | string = at.ttl;
+  const identity: string | undefined = at.identity;
+  const jwt: Promise<string> = at.toJwt();
+  const grants: ClaimGrants = await new TokenVerifier("api-key", "secret-key").verify(await jwt);
+  const tolerant: ClaimGrants = await new TokenVerifier("k", "s").verify(await jwt, "1m");
+  const receiver = new WebhookReceiver("apikey", "apisecret");
+  const received: WebhookEvent = await receiver.receive(body, authorization);
+  const name: WebhookEventNames | string = received.event;
+  const skipped: WebhookEvent = await receiver.receive(body, undefined, true, 10);
+  const video: VideoGrant | undefined = grants.video;
+  return [ttl, identity, tolerant, name, skipped, video];
+}
+
+// @ts-expect-error: toJwt() is asynchronous, as in livekit-server-sdk
+const notAString: string = new AccessToken("k", "s").toJwt();
+// @ts-expect-error: verify() is asynchronous, as in livekit-server-sdk
+const notClaims: ClaimGrants = new TokenVerifier("k", "s").verify("t");
+// @ts-expect-error: canPublishSources takes TrackSource values or their names
+const badSource: VideoGrant = { canPublishSources: ["webcam"] };
+
+export {
+  badGrant,
+  badSource,
+  codeOf,
+  configured,
+  event,
+  expired,
+  notAString,
+  notClaims,
+  room,
+  sdkStyle,
+  wrong,
+};
