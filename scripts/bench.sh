@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # On-demand benchmark (not part of scripts/test.sh): this package against
-# livekit-server-sdk and jose, the HMAC floor, and cold start. Prints a table;
-# BENCHMARKS.md records a run. Environment: BENCH_ROUND_MS, BENCH_ROUNDS,
-# BENCH_COLD_RUNS.
+# livekit-server-sdk and jose, the HMAC floor, and cold start (bench/bench.mjs);
+# then the import cost of the main entry against livekit-server-sdk's
+# (bench/import-cost.mjs). `bash scripts/bench.sh import` runs only the latter.
+# Prints tables; BENCHMARKS.md records a run. Environment: BENCH_ROUND_MS,
+# BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_IMPORT_RUNS, BENCH_EDGE_EXPERIMENT.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 [ -f js/dist/src/mod.js ] || bash scripts/build.sh
-node bench/bench.mjs
+if [ "${1:-}" != "import" ]; then node bench/bench.mjs; fi
+node bench/import-cost.mjs
