@@ -3,8 +3,9 @@
 # temporary projects and checks it there, as a user would use it:
 #   - Node (>= 20): tests/package/check.mjs (mint, verify, webhooks, validation,
 #     every shared vector), tests/package/readme.mjs (livekit-server-sdk's README
-#     examples, unchanged but for the import) and a strict type-check of
-#     tests/package/consumer.ts;
+#     examples, unchanged but for the import), tests/package/graph.mjs (the
+#     main entry loads the token core only; every `exports` target is there) and
+#     a strict type-check of tests/package/consumer.ts;
 #   - Deno: the same checks and type-check, the package resolved from the
 #     project's node_modules by its name (a local path: it is not published);
 #   - Bun (from npm, pinned in tools/): the same checks;
@@ -45,7 +46,7 @@ project() {
   "dependencies": { "livekit-tavus-edge": "file:../$tarball" } }
 JSON
   cp tests/package/check.mjs tests/package/vectors.mjs tests/package/consumer.ts \
-    tests/package/tsconfig.json tests/package/readme.mjs "$dir/"
+    tests/package/tsconfig.json tests/package/readme.mjs tests/package/graph.mjs "$dir/"
   cp -r tests/package/sdk-readme "$dir/"
   (cd "$dir" && npm install --offline --no-audit --no-fund --loglevel=error >/dev/null) ||
     { fail "$1: npm install of the tarball"; return 1; }
@@ -114,6 +115,7 @@ if project node; then
   log "Node $(node --version): the installed tarball"
   run_check node node "$work/node/check.mjs" "$vectors" node
   run_check readme-node bash -c "cd '$work/node' && node readme.mjs sdk-readme readme-node"
+  run_check graph bash -c "cd '$work/node' && node graph.mjs"
   typecheck node tsc -p "$work/node/tsconfig.json"
 fi
 

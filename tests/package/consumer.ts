@@ -1,6 +1,8 @@
 // Type-checked (not run) in the clean Node and Deno projects against the
 // installed tarball: the package's declarations must resolve by its name and
-// type every option, grant, result and error code.
+// type every option, grant, result and error code, with no lib but ES2022 and
+// no @types (the doctor subpath is left out: its declarations use the global
+// `fetch` type, from lib DOM or @types/node).
 import {
   AccessToken,
   type AccessTokenClaims,
