@@ -10,8 +10,9 @@
 # 1. starts a cluster: bootstrap superuser supabase_admin, a non-superuser postgres, the API roles,
 #    authenticator, supabase_auth_admin, auth, vault and default privileges as Supabase makes them
 #    (supabase/tests/support/supabase_init.sql); on 15 with pg_cron preloaded;
-# 2. applies the migrations as postgres with the Supabase CLI (`supabase migration up`), then the
-#    seed; then every migration and the seed a second time with psql (they must be idempotent);
+# 2. applies the migrations and the seed as postgres with the Supabase CLI: on 15 with the deploy's
+#    own `supabase db push --include-seed`, on 17 with `supabase migration up` and psql for the seed;
+#    then every migration and the seed a second time with psql (they must be idempotent);
 # 3. on 15: `supabase db lint` must report nothing (and must report a planted broken function, so
 #    a silent lint cannot pass), and `supabase gen types typescript` must equal the committed
 #    supabase/functions/_shared/database.types.ts;
@@ -118,10 +119,19 @@ check() {
   fi
 }
 
-migrate_with_cli() {
+# `supabase migration up`, then the seed with psql.
+migrate_up() {
   "$SUPABASE" migration up --yes --remote="$DB_URL" --workdir "$ROOT" >"$CLUSTER/migrate.log" 2>&1 ||
     { cat "$CLUSTER/migrate.log" >&2; return 1; }
   psql_as postgres --single-transaction -f "$ROOT/supabase/seed.sql" >/dev/null
+}
+
+# The deploy's own command (scripts/deploy.sh), aimed at this database instead of a project.
+db_push() {
+  "$SUPABASE" db push --include-seed --yes --remote="$DB_URL" --workdir "$ROOT" >"$CLUSTER/migrate.log" 2>&1 ||
+    { cat "$CLUSTER/migrate.log" >&2; return 1; }
+  grep -q "Seeding data from supabase/seed.sql" "$CLUSTER/migrate.log" ||
+    { cat "$CLUSTER/migrate.log" >&2; return 1; }
 }
 
 reapply_all() {
@@ -210,7 +220,11 @@ run_version() {
   load_env
   echo "test-db: PostgreSQL $major ($(psql_as postgres -At -c 'show server_version')), as postgres" >&2
 
-  check "pg$major: migrations applied by supabase migration up as postgres, then the seed" migrate_with_cli
+  if [[ "$major" == 15 ]]; then
+    check "pg$major: migrations and seed applied by supabase db push --include-seed as postgres" db_push
+  else
+    check "pg$major: migrations applied by supabase migration up as postgres, then the seed" migrate_up
+  fi
   check "pg$major: supabase_migrations.schema_migrations lists every migration" applied_versions_match
   check "pg$major: every migration and the seed applied a second time (idempotent)" reapply_all
   if [[ "$major" == 15 ]]; then

@@ -31,6 +31,8 @@ step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --quiet --all-targets -- -D warnings
 step "cargo test" cargo test --quiet
 step "wasm build" bash scripts/build.sh
+step "deploy --dry-run" bash scripts/deploy.sh --dry-run --project-ref abcdefghijklmnopqrst \
+  --env-file supabase/functions/.env.example
 step "deno fmt --check" deno fmt --check --quiet
 step "deno lint" deno lint --quiet
 step "deno check" bash -c 'deno check --quiet $(git ls-files --cached --others --exclude-standard "*.ts" | grep -v "^supabase/functions/_shared/vendor/")'
