@@ -285,6 +285,18 @@ Deno.test("AccessToken: errors are promise rejections with their codes", async (
   await assertRejects(() => egress.toJwt(), code("ERR_GRANT_EGRESS_CREDENTIALS"));
 });
 
+Deno.test("AccessToken: a number assigned to ttl later is a lifetime, not an absolute exp", async () => {
+  const theirs = new sdk.AccessToken(KEY, SECRET, { identity: "t" });
+  theirs.ttl = 3600;
+  const ours = new edge.AccessToken(KEY, SECRET, { identity: "t" });
+  ours.ttl = 3600;
+  // Documented difference: livekit-server-sdk hands the number to jose's
+  // setExpirationTime, which reads it as a timestamp.
+  assertEquals(payload(await theirs.toJwt()).exp, 3600);
+  const claims = payload(await ours.toJwt()) as { nbf: number; exp: number };
+  assertEquals(claims.exp - claims.nbf, 3600);
+});
+
 Deno.test("AccessToken: currentDate and onWarning pass through to the core", async () => {
   const warnings: string[] = [];
   const token = await new edge.AccessToken(KEY, "short", {
