@@ -29,6 +29,7 @@
 --     delete; execute; sequences) since Supabase's October 2026 change, while TRUNCATE,
 --     REFERENCES and TRIGGER (and MAINTAIN on 17) remain: the migrations' explicit revokes
 --     and grants must stand on their own.
+--   * schema net: pg_net's http_post/http_get as a stand-in that queues requests and sends none.
 -- Not made (not used by this project): storage, realtime, graphql, pgbouncer and their roles,
 -- dashboard_user, pgsodium, supautils, safeupdate, auth's DDL-protection event triggers.
 -- Vault here is an API-compatible SQL copy: values are stored as given (the real one
@@ -342,3 +343,61 @@ grant execute on function vault.create_secret, vault.update_secret to postgres w
 grant usage on schema vault to service_role;
 grant select, delete on vault.secrets, vault.decrypted_secrets to service_role;
 grant execute on function vault.create_secret, vault.update_secret to service_role;
+
+-- ---------------------------------------------------------------------------
+-- net (pg_net's API: Supabase has it, Debian does not package it). A stand-in that queues
+-- each request in net.http_request_queue, as pg_net does before its worker sends it, and sends
+-- nothing; owned by supabase_admin with the grants of Supabase's grant_pg_net_access trigger.
+-- ---------------------------------------------------------------------------
+create schema if not exists net authorization supabase_admin;
+
+create table if not exists net.http_request_queue (
+  id bigserial primary key,
+  method text not null,
+  url text not null,
+  headers jsonb not null,
+  body bytea,
+  timeout_milliseconds integer not null
+);
+
+create or replace function net.http_post(
+  url text,
+  body jsonb default '{}'::jsonb,
+  params jsonb default '{}'::jsonb,
+  headers jsonb default '{"Content-Type": "application/json"}'::jsonb,
+  timeout_milliseconds integer default 5000
+)
+returns bigint
+language sql
+volatile
+security definer
+set search_path = net
+as $$
+  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  values ('POST', url, headers, convert_to(body::text, 'utf8'), timeout_milliseconds)
+  returning id;
+$$;
+
+create or replace function net.http_get(
+  url text,
+  params jsonb default '{}'::jsonb,
+  headers jsonb default '{}'::jsonb,
+  timeout_milliseconds integer default 5000
+)
+returns bigint
+language sql
+volatile
+security definer
+set search_path = net
+as $$
+  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  values ('GET', url, headers, null, timeout_milliseconds)
+  returning id;
+$$;
+
+revoke all on all tables in schema net from public;
+revoke all on all functions in schema net from public;
+grant usage on schema net to postgres, anon, authenticated, service_role;
+grant execute on function net.http_get(text, jsonb, jsonb, integer),
+  net.http_post(text, jsonb, jsonb, jsonb, integer) to postgres, anon, authenticated, service_role;
+grant select on net.http_request_queue to postgres;
