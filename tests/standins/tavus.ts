@@ -10,6 +10,11 @@
  * and records every deviation in the request's `problems`: `max_call_duration`
  * always set and in range, a full language name, a LiveKit URL and an avatar
  * token of kind `agent` with `lk.publish_on_behalf` for the conversation's room.
+ *
+ * With `joinRoom`, it also does what Tavus does with a LiveKit conversation: on
+ * create, the avatar joins the room with `properties.livekit_room_token` (the
+ * end-to-end suite passes tests/e2e/avatar.ts, which publishes synthetic video
+ * and audio), and leaves when the conversation is ended or deleted.
  */
 import { decodeJwt } from "jose";
 import { type RecordedRequest, reply, serveStandIn, type StandIn } from "./common.ts";
@@ -24,6 +29,14 @@ export interface TavusConversation {
   body: Record<string, unknown>;
   /** How many end calls it received. */
   endCalls: number;
+  /** The avatar in the LiveKit room, with `joinRoom`. */
+  avatar?: AvatarInRoom;
+}
+
+/** An avatar that joined a LiveKit room for a conversation (`TavusOptions.joinRoom`). */
+export interface AvatarInRoom {
+  /** Leaves the room (idempotent); resolves once it is out. */
+  leave: () => Promise<void>;
 }
 
 /** Failure modes and data. */
@@ -46,6 +59,15 @@ export interface TavusOptions {
   delayMs?: number | ((rec: RecordedRequest) => number);
   /** Answer this instead (status, body) when it returns something. */
   failWith?: (rec: RecordedRequest) => { status: number; body: unknown } | undefined;
+  /**
+   * Join the conversation's LiveKit room as Tavus does, with the URL and token of
+   * the create body (called after the create was accepted, not awaited).
+   */
+  joinRoom?: (
+    wsUrl: string,
+    token: string,
+    conversationId: string,
+  ) => AvatarInRoom;
 }
 
 /** The running stand-in. */
@@ -113,7 +135,7 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
   const personas = new Set(options.personas ?? DEFAULTS.map((d) => d.persona_id));
   const conversations = new Map<string, TavusConversation>();
 
-  const server = serveStandIn((_req, rec) => {
+  const server = serveStandIn(async (_req, rec) => {
     if (rec.headers.get("x-api-key") !== apiKey) {
       if (!rec.headers.get("x-api-key")) rec.problems.push("no x-api-key header");
       return reply({ message: "Invalid access token" }, 401);
@@ -150,14 +172,25 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
         return reply({ message: "User has reached maximum concurrent conversations" }, 400);
       }
       const id = newId();
-      conversations.set(id, {
+      const conversation: TavusConversation = {
         conversation_id: id,
         status: "active",
         replica_id: b.replica_id,
         persona_id: b.persona_id as string | undefined,
         body: b,
         endCalls: 0,
-      });
+      };
+      conversations.set(id, conversation);
+      if (
+        options.joinRoom && typeof props.livekit_ws_url === "string" &&
+        typeof props.livekit_room_token === "string"
+      ) {
+        conversation.avatar = options.joinRoom(
+          props.livekit_ws_url,
+          props.livekit_room_token,
+          id,
+        );
+      }
       return reply({
         conversation_id: id,
         conversation_name: b.conversation_name ?? "New Conversation",
@@ -213,6 +246,7 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
       if (rec.method === "POST" && m[2]) {
         c.endCalls++;
         c.status = "ended";
+        await c.avatar?.leave();
         return reply({});
       }
       if (rec.method === "GET" && !m[2]) {
@@ -225,6 +259,7 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
       }
       if (rec.method === "DELETE" && !m[2]) {
         c.status = "deleted";
+        await c.avatar?.leave();
         return new Response(null, { status: 204 });
       }
     }
