@@ -8,6 +8,13 @@
  * // lk.wsUrl (ws://127.0.0.1:<port>), lk.httpUrl (server API), lk.logs()
  * await lk.close();
  * ```
+ *
+ * Run directly, it serves until stopped (scripts/serve.sh):
+ *
+ *   deno run -A tests/e2e/livekit_server.ts --port 7880 --rtc-tcp 7881 --rtc-udp 7882 \
+ *     --webhook http://127.0.0.1:54321/functions/v1/livekit-webhook --dev --log .cache/serve/livekit.log
+ *
+ * with the keys in LIVEKIT_API_KEY / LIVEKIT_API_SECRET.
  */
 import { captureSink } from "../deno/capture.ts";
 
@@ -43,6 +50,8 @@ export interface LiveKitServerOptions {
   logLevel?: string;
   /** Pass the server's output through to this process' stderr as well. */
   inheritOutput?: boolean;
+  /** Append the server's output to this file instead of keeping it in memory (`logs()` is then empty). */
+  logFile?: string;
 }
 
 /** A running server. */
@@ -173,11 +182,15 @@ export async function startLiveKitServer(
   const capture = captureSink("served", `livekit-${port}.log`);
   let logs = "";
   const decoder = new TextDecoder();
+  const logFile = options.logFile
+    ? Deno.openSync(options.logFile, { append: true, create: true })
+    : null;
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) {
       capture(chunk);
       if (options.inheritOutput) await Deno.stderr.write(chunk);
-      logs += decoder.decode(chunk, { stream: true });
+      if (logFile) logFile.writeSync(chunk);
+      else logs += decoder.decode(chunk, { stream: true });
     }
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
@@ -221,11 +234,13 @@ export async function startLiveKitServer(
       clearTimeout(timer);
     }
     await pumps;
+    logFile?.close();
     Deno.removeSync(dir, { recursive: true });
   };
   if (!up) {
     await close();
-    throw new Error(`livekit-server did not come up on ${httpUrl}:\n${logs.slice(-4000)}`);
+    const printed = logFile ? Deno.readTextFileSync(options.logFile!) : logs;
+    throw new Error(`livekit-server did not come up on ${httpUrl}:\n${printed.slice(-4000)}`);
   }
   return {
     wsUrl: `ws://127.0.0.1:${port}`,
@@ -235,4 +250,33 @@ export async function startLiveKitServer(
     pid: child.pid,
     close,
   };
+}
+
+if (import.meta.main) {
+  const arg = (name: string) => {
+    const i = Deno.args.indexOf(name);
+    return i === -1 ? undefined : Deno.args[i + 1];
+  };
+  const num = (name: string) => (arg(name) === undefined ? undefined : Number(arg(name)));
+  const key = Deno.env.get("LIVEKIT_API_KEY") ?? "devkey";
+  const secret = Deno.env.get("LIVEKIT_API_SECRET") ?? "secret";
+  const webhook = arg("--webhook");
+  const lk = await startLiveKitServer({
+    keys: { [key]: secret },
+    port: num("--port"),
+    rtcTcpPort: num("--rtc-tcp"),
+    rtcUdpPort: num("--rtc-udp"),
+    webhookUrls: webhook ? [webhook] : [],
+    dev: Deno.args.includes("--dev"),
+    departureTimeout: 20,
+    emptyTimeout: 300,
+    logFile: arg("--log"),
+  });
+  console.log(`livekit-server ${lk.wsUrl} ready`);
+  const stop = async () => {
+    await lk.close();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
 }
