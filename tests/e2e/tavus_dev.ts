@@ -12,10 +12,21 @@ import { pythonAvatars } from "./peers.ts";
 const i = Deno.args.indexOf("--port");
 const port = i === -1 ? 54322 : Number(Deno.args[i + 1]);
 const { joinRoom, avatars } = pythonAvatars();
-const tavus = startTavus({ joinRoom, port, apiKey: Deno.env.get("TAVUS_API_KEY") });
-console.log(`Tavus stand-in at ${tavus.url} ready`);
+const tavus = startTavus({ joinRoom, apiKey: Deno.env.get("TAVUS_API_KEY") });
+// The stand-in listens on a free port; the fixed one passes requests on to it.
+const front = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (req) => {
+  const url = new URL(req.url);
+  const res = await fetch(`${tavus.url}${url.pathname}${url.search}`, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+  });
+  return new Response(res.body, { status: res.status, headers: res.headers });
+});
+console.log(`Tavus stand-in at http://127.0.0.1:${port} ready`);
 const stop = async () => {
   await Promise.all([...avatars.values()].map((a) => a.stop()));
+  await front.shutdown();
   await tavus.close();
   Deno.exit(0);
 };

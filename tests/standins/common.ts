@@ -37,11 +37,10 @@ export type StandInHandler = (
 export function serveStandIn(
   handler: StandInHandler,
   delayMs: number | ((rec: RecordedRequest) => number) = 0,
-  port = 0,
 ): StandIn {
   const requests: RecordedRequest[] = [];
   const server = Deno.serve(
-    { hostname: "127.0.0.1", port, onListen: () => {} },
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (req) => {
       const url = new URL(req.url);
       const text = await req.text();

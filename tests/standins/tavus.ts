@@ -13,8 +13,8 @@
  *
  * With `joinRoom`, it also does what Tavus does with a LiveKit conversation: on
  * create, the avatar joins the room with `properties.livekit_room_token` (the
- * end-to-end suite passes tests/e2e/avatar.ts, which publishes synthetic video
- * and audio), and leaves when the conversation is ended or deleted.
+ * end-to-end suite passes one that runs tests/e2e/avatar.py, which publishes
+ * synthetic video and audio), and leaves when the conversation is ended or deleted.
  */
 import { decodeJwt } from "jose";
 import { type RecordedRequest, reply, serveStandIn, type StandIn } from "./common.ts";
@@ -43,8 +43,6 @@ export interface AvatarInRoom {
 export interface TavusOptions {
   /** The valid key (default `tavus-test-key`). */
   apiKey?: string;
-  /** The port (default: a free one). */
-  port?: number;
   /** Known replica ids (default: those of default_scenarios.json). */
   replicas?: string[];
   /** Known persona ids (default: those of default_scenarios.json). */
@@ -65,11 +63,7 @@ export interface TavusOptions {
    * Join the conversation's LiveKit room as Tavus does, with the URL and token of
    * the create body (called after the create was accepted, not awaited).
    */
-  joinRoom?: (
-    wsUrl: string,
-    token: string,
-    conversationId: string,
-  ) => AvatarInRoom;
+  joinRoom?: (wsUrl: string, token: string, conversationId: string) => AvatarInRoom;
 }
 
 /** The running stand-in. */
@@ -137,143 +131,131 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
   const personas = new Set(options.personas ?? DEFAULTS.map((d) => d.persona_id));
   const conversations = new Map<string, TavusConversation>();
 
-  const server = serveStandIn(
-    async (_req, rec) => {
-      if (rec.headers.get("x-api-key") !== apiKey) {
-        if (!rec.headers.get("x-api-key")) rec.problems.push("no x-api-key header");
-        return reply({ message: "Invalid access token" }, 401);
-      }
-      const injected = options.failWith?.(rec);
-      if (injected) return reply(injected.body, injected.status);
+  const server = serveStandIn(async (_req, rec) => {
+    if (rec.headers.get("x-api-key") !== apiKey) {
+      if (!rec.headers.get("x-api-key")) rec.problems.push("no x-api-key header");
+      return reply({ message: "Invalid access token" }, 401);
+    }
+    const injected = options.failWith?.(rec);
+    if (injected) return reply(injected.body, injected.status);
 
-      if (rec.method === "POST" && rec.path === "/v2/conversations") {
-        if (!/^application\/json/i.test(rec.headers.get("content-type") ?? "")) {
-          rec.problems.push("content-type is not application/json");
-        }
-        const b = rec.body as Record<string, unknown> | null;
-        if (!b || typeof b !== "object") return reply({ error: "Invalid request body" }, 400);
-        if (typeof b.replica_id !== "string" || !replicas.has(b.replica_id)) {
-          return reply({ error: "Invalid replica_id" }, 400);
-        }
-        if (b.persona_id !== undefined && !personas.has(b.persona_id as string)) {
-          return reply({ error: "Invalid persona_id" }, 400);
-        }
-        const props = (b.properties ?? {}) as Record<string, unknown>;
-        const max = props.max_call_duration;
-        if (!Number.isInteger(max) || (max as number) < 60 || (max as number) > 3600) {
-          rec.problems.push("properties.max_call_duration is not set to 60..3600 seconds");
-        }
-        if (typeof props.language !== "string" || !LANGUAGES.has(props.language)) {
-          rec.problems.push(`properties.language ${JSON.stringify(props.language)} is not a name`);
-        }
-        if (typeof b.conversational_context !== "string" || b.conversational_context === "") {
-          rec.problems.push("conversational_context is missing");
-        }
-        rec.problems.push(...checkLiveKit(props));
-        const active = [...conversations.values()].filter((c) => c.status === "active").length;
-        if (active >= (options.maxConcurrent ?? Infinity)) {
-          return reply({ message: "User has reached maximum concurrent conversations" }, 400);
-        }
-        const id = newId();
-        const conversation: TavusConversation = {
-          conversation_id: id,
-          status: "active",
-          replica_id: b.replica_id,
-          persona_id: b.persona_id as string | undefined,
-          body: b,
-          endCalls: 0,
+    if (rec.method === "POST" && rec.path === "/v2/conversations") {
+      if (!/^application\/json/i.test(rec.headers.get("content-type") ?? "")) {
+        rec.problems.push("content-type is not application/json");
+      }
+      const b = rec.body as Record<string, unknown> | null;
+      if (!b || typeof b !== "object") return reply({ error: "Invalid request body" }, 400);
+      if (typeof b.replica_id !== "string" || !replicas.has(b.replica_id)) {
+        return reply({ error: "Invalid replica_id" }, 400);
+      }
+      if (b.persona_id !== undefined && !personas.has(b.persona_id as string)) {
+        return reply({ error: "Invalid persona_id" }, 400);
+      }
+      const props = (b.properties ?? {}) as Record<string, unknown>;
+      const max = props.max_call_duration;
+      if (!Number.isInteger(max) || (max as number) < 60 || (max as number) > 3600) {
+        rec.problems.push("properties.max_call_duration is not set to 60..3600 seconds");
+      }
+      if (typeof props.language !== "string" || !LANGUAGES.has(props.language)) {
+        rec.problems.push(`properties.language ${JSON.stringify(props.language)} is not a name`);
+      }
+      if (typeof b.conversational_context !== "string" || b.conversational_context === "") {
+        rec.problems.push("conversational_context is missing");
+      }
+      rec.problems.push(...checkLiveKit(props));
+      const active = [...conversations.values()].filter((c) => c.status === "active").length;
+      if (active >= (options.maxConcurrent ?? Infinity)) {
+        return reply({ message: "User has reached maximum concurrent conversations" }, 400);
+      }
+      const id = newId();
+      const conversation: TavusConversation = {
+        conversation_id: id,
+        status: "active",
+        replica_id: b.replica_id,
+        persona_id: b.persona_id as string | undefined,
+        body: b,
+        endCalls: 0,
+      };
+      conversations.set(id, conversation);
+      const { livekit_ws_url: wsUrl, livekit_room_token: token } = props;
+      if (options.joinRoom && typeof wsUrl === "string" && typeof token === "string") {
+        conversation.avatar = options.joinRoom(wsUrl, token, id);
+      }
+      return reply({
+        conversation_id: id,
+        conversation_name: b.conversation_name ?? "New Conversation",
+        conversation_url: `https://tavus.daily.co/${id}`,
+        status: "active",
+        callback_url: b.callback_url ?? "",
+        created_at: new Date().toISOString(),
+      });
+    }
+
+    if (rec.method === "GET" && rec.path.startsWith("/v2/replicas")) {
+      const replica = (id: string) => {
+        const status = options.replicaStatus?.[id] ?? "completed";
+        return {
+          replica_id: id,
+          replica_name: `Replica ${id}`,
+          status,
+          training_progress: status === "completed" ? "100/100" : "40/100",
         };
-        conversations.set(id, conversation);
-        if (
-          options.joinRoom && typeof props.livekit_ws_url === "string" &&
-          typeof props.livekit_room_token === "string"
-        ) {
-          conversation.avatar = options.joinRoom(
-            props.livekit_ws_url,
-            props.livekit_room_token,
-            id,
-          );
+      };
+      if (rec.path === "/v2/replicas") {
+        const limit = Number(rec.query.get("limit") ?? "10");
+        if (!Number.isInteger(limit) || limit < 1) {
+          rec.problems.push("limit is not a positive integer");
         }
         return reply({
-          conversation_id: id,
-          conversation_name: b.conversation_name ?? "New Conversation",
-          conversation_url: `https://tavus.daily.co/${id}`,
-          status: "active",
-          callback_url: b.callback_url ?? "",
-          created_at: new Date().toISOString(),
+          data: [...replicas].slice(0, limit).map(replica),
+          total_count: replicas.size,
         });
       }
+      const id = rec.path.match(/^\/v2\/replicas\/([^/]+)$/)?.[1];
+      if (id) {
+        return replicas.has(id) ? reply(replica(id)) : reply({ error: "Invalid replica_id" }, 400);
+      }
+    }
+    const personaId = rec.path.match(/^\/v2\/personas\/([^/]+)$/)?.[1];
+    if (rec.method === "GET" && personaId) {
+      // Unknown ids: the same 400 as for replicas (not documented for personas).
+      if (!personas.has(personaId)) return reply({ error: "Invalid persona_id" }, 400);
+      const persona = {
+        persona_id: personaId,
+        persona_name: `Persona ${personaId}`,
+        ...(options.personaDetails?.[personaId] ??
+          { pipeline_mode: "echo", layers: { transport: { transport_type: "livekit" } } }),
+      };
+      return reply(options.personaShape === "top" ? persona : { data: [persona] });
+    }
 
-      if (rec.method === "GET" && rec.path.startsWith("/v2/replicas")) {
-        const replica = (id: string) => {
-          const status = options.replicaStatus?.[id] ?? "completed";
-          return {
-            replica_id: id,
-            replica_name: `Replica ${id}`,
-            status,
-            training_progress: status === "completed" ? "100/100" : "40/100",
-          };
-        };
-        if (rec.path === "/v2/replicas") {
-          const limit = Number(rec.query.get("limit") ?? "10");
-          if (!Number.isInteger(limit) || limit < 1) {
-            rec.problems.push("limit is not a positive integer");
-          }
-          return reply({
-            data: [...replicas].slice(0, limit).map(replica),
-            total_count: replicas.size,
-          });
-        }
-        const id = rec.path.match(/^\/v2\/replicas\/([^/]+)$/)?.[1];
-        if (id) {
-          return replicas.has(id)
-            ? reply(replica(id))
-            : reply({ error: "Invalid replica_id" }, 400);
-        }
+    const m = rec.path.match(/^\/v2\/conversations\/([^/]+)(\/end)?$/);
+    if (m) {
+      const c = conversations.get(m[1]!);
+      if (!c || c.status === "deleted") return reply({ error: "Invalid conversation_id" }, 400);
+      if (rec.method === "POST" && m[2]) {
+        c.endCalls++;
+        c.status = "ended";
+        await c.avatar?.leave();
+        return reply({});
       }
-      const personaId = rec.path.match(/^\/v2\/personas\/([^/]+)$/)?.[1];
-      if (rec.method === "GET" && personaId) {
-        // Unknown ids: the same 400 as for replicas (not documented for personas).
-        if (!personas.has(personaId)) return reply({ error: "Invalid persona_id" }, 400);
-        const persona = {
-          persona_id: personaId,
-          persona_name: `Persona ${personaId}`,
-          ...(options.personaDetails?.[personaId] ??
-            { pipeline_mode: "echo", layers: { transport: { transport_type: "livekit" } } }),
-        };
-        return reply(options.personaShape === "top" ? persona : { data: [persona] });
+      if (rec.method === "GET" && !m[2]) {
+        return reply({
+          conversation_id: c.conversation_id,
+          status: c.status,
+          replica_id: c.replica_id,
+          persona_id: c.persona_id,
+        });
       }
-
-      const m = rec.path.match(/^\/v2\/conversations\/([^/]+)(\/end)?$/);
-      if (m) {
-        const c = conversations.get(m[1]!);
-        if (!c || c.status === "deleted") return reply({ error: "Invalid conversation_id" }, 400);
-        if (rec.method === "POST" && m[2]) {
-          c.endCalls++;
-          c.status = "ended";
-          await c.avatar?.leave();
-          return reply({});
-        }
-        if (rec.method === "GET" && !m[2]) {
-          return reply({
-            conversation_id: c.conversation_id,
-            status: c.status,
-            replica_id: c.replica_id,
-            persona_id: c.persona_id,
-          });
-        }
-        if (rec.method === "DELETE" && !m[2]) {
-          c.status = "deleted";
-          await c.avatar?.leave();
-          return new Response(null, { status: 204 });
-        }
+      if (rec.method === "DELETE" && !m[2]) {
+        c.status = "deleted";
+        await c.avatar?.leave();
+        return new Response(null, { status: 204 });
       }
-      rec.problems.push("not a Tavus API call");
-      return reply({ message: "Not found" }, 404);
-    },
-    options.delayMs,
-    options.port,
-  );
+    }
+    rec.problems.push("not a Tavus API call");
+    return reply({ message: "Not found" }, 404);
+  }, options.delayMs);
 
   return { ...server, conversations, apiKey };
 }
