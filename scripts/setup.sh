@@ -42,7 +42,20 @@ fi
 stamp="$ROOT/tools/node_modules/.installed-lock.json"
 if ! cmp -s "$ROOT/tools/package-lock.json" "$stamp" 2>/dev/null || [ ! -x "$TOOLS_BIN/deno" ]; then
   log "installing pinned Node tools (deno, binaryen, typescript, livekit-server-sdk, livekit-client, jose)"
-  (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error)
+  # `npm ci` refuses this lock file here: the `supabase` package lists optional per-platform
+  # binaries (@supabase/cli-darwin-arm64, …) that the npm registry these machines reach does not
+  # serve, so they cannot be in the lock and ci calls it out of sync. `npm install` then installs
+  # exactly the locked versions (with their integrity hashes); the lock must come out unchanged.
+  if ! (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null); then
+    cp "$ROOT/tools/package-lock.json" "$ROOT/tools/.package-lock.before"
+    (cd "$ROOT/tools" && npm install --no-audit --no-fund --loglevel=error)
+    if ! cmp -s "$ROOT/tools/package-lock.json" "$ROOT/tools/.package-lock.before"; then
+      mv "$ROOT/tools/.package-lock.before" "$ROOT/tools/package-lock.json"
+      echo "setup: npm install changed tools/package-lock.json: the lock file is stale" >&2
+      exit 1
+    fi
+    rm -f "$ROOT/tools/.package-lock.before"
+  fi
   cp "$ROOT/tools/package-lock.json" "$stamp"
 fi
 deno --version >/dev/null
