@@ -11,6 +11,7 @@ pub mod config;
 pub mod duration;
 pub mod error;
 pub mod jws;
+pub mod reconcile;
 pub mod scenario;
 pub mod server_api;
 pub mod tavus;

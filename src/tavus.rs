@@ -354,6 +354,9 @@ pub struct ConversationState {
     pub status: String,
     /// Whether it still runs (and bills).
     pub active: bool,
+    /// The name it was created with, when Tavus returned one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_name: Option<String>,
 }
 
 /// Classifies the answer to `GET /v2/conversations/{id}`.
@@ -375,11 +378,13 @@ pub fn parse_conversation_response(status: u16, body: &str) -> Result<Conversati
         let st = opt_string(&v, "status")
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let active = !matches!(st.as_str(), "ended" | "error" | "deleted" | "completed");
+        let active = !is_over(&st);
         return Ok(ConversationState {
             conversation_id: id,
             status: st,
             active,
+            conversation_name: opt_string(&v, "conversation_name")
+                .filter(|n| n.chars().count() <= MAX_LISTED_NAME_CHARS),
         });
     }
     let why = reason(body);
@@ -387,6 +392,95 @@ pub fn parse_conversation_response(status: u16, body: &str) -> Result<Conversati
         return Err(Error::TavusNotFound);
     }
     Err(conversation_refusal(status, &why, "read"))
+}
+
+/// One conversation of a `GET /v2/conversations` page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListedConversation {
+    /// Its id (`c…`).
+    pub conversation_id: String,
+    /// The name it was created with (`conversation_name`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_name: Option<String>,
+    /// Tavus' status string, lower-cased (`active`, `ended`, …).
+    pub status: String,
+}
+
+/// One page of `GET /v2/conversations?status=…&limit=…&page=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationPage {
+    /// The conversations of the page, in Tavus' order.
+    pub conversations: Vec<ListedConversation>,
+    /// `total_count` when Tavus sent it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
+}
+
+/// The longest conversation name kept from a listing (longer names are not ours).
+const MAX_LISTED_NAME_CHARS: usize = 256;
+
+/// Classifies the answer to `GET /v2/conversations` (`{data: [...], total_count}`).
+///
+/// Entries without a valid `c…` id are an `ERR_TAVUS_BAD_RESPONSE` (a listing
+/// we cannot trust is not acted on); a name that is not a string, or longer
+/// than 256 characters, is dropped (such a conversation cannot be one of ours).
+///
+/// ```
+/// use livekit_tavus_edge::tavus::parse_conversation_list;
+/// let page = parse_conversation_list(200, r#"{"data":[{"conversation_id":"c1a2b3","conversation_name":"x","status":"active"}],"total_count":1}"#).unwrap();
+/// assert_eq!(page.conversations[0].conversation_id, "c1a2b3");
+/// assert_eq!(page.total_count, Some(1));
+/// assert_eq!(parse_conversation_list(401, r#"{"message":"Invalid access token"}"#).unwrap_err().code(), "ERR_TAVUS_UNAUTHORIZED");
+/// ```
+pub fn parse_conversation_list(status: u16, body: &str) -> Result<ConversationPage> {
+    if !(200..300).contains(&status) {
+        let why = reason(body);
+        return Err(common_error(status, &why).unwrap_or_else(|| {
+            Error::TavusRejected(format!(
+                "Tavus refused to list conversations (HTTP {status})"
+            ))
+        }));
+    }
+    let v: Value = serde_json::from_str(body)
+        .map_err(|_| Error::TavusBadResponse("the body is not JSON".into()))?;
+    let Some(Value::Array(items)) = v.get("data") else {
+        return Err(Error::TavusBadResponse(
+            "the listing has no `data` array".into(),
+        ));
+    };
+    let mut conversations = Vec::with_capacity(items.len());
+    for item in items {
+        let id = opt_string(item, "conversation_id").unwrap_or_default();
+        if !is_tavus_id(&id, 'c') {
+            return Err(Error::TavusBadResponse(
+                "a listed conversation has no valid conversation_id".into(),
+            ));
+        }
+        let conversation_name = opt_string(item, "conversation_name")
+            .filter(|n| n.chars().count() <= MAX_LISTED_NAME_CHARS);
+        let status = opt_string(item, "status")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        conversations.push(ListedConversation {
+            conversation_id: id,
+            conversation_name,
+            status,
+        });
+    }
+    let total_count = v.get("total_count").and_then(Value::as_u64);
+    Ok(ConversationPage {
+        conversations,
+        total_count,
+    })
+}
+
+/// Whether a Tavus status string means the conversation no longer runs.
+pub fn is_over(status: &str) -> bool {
+    matches!(
+        status.to_ascii_lowercase().as_str(),
+        "ended" | "error" | "deleted" | "completed"
+    )
 }
 
 /// A conversation event Tavus posted to the callback URL. Unsigned: act on it
@@ -456,6 +550,51 @@ mod tests {
             agent_name: None,
             enabled: true,
         }
+    }
+
+    #[test]
+    fn conversation_listings_are_read_strictly() {
+        let page = parse_conversation_list(
+            200,
+            r#"{"data":[{"conversation_id":"c1a2b3","conversation_name":"lte:x","status":"Active","extra":1},
+                         {"conversation_id":"c4d5e6","conversation_name":7,"status":"ended"}],
+                "total_count":12}"#,
+        )
+        .unwrap();
+        assert_eq!(page.total_count, Some(12));
+        assert_eq!(page.conversations[0].status, "active");
+        assert_eq!(page.conversations[1].conversation_name, None);
+        let long = format!(
+            r#"{{"data":[{{"conversation_id":"c1a2b3","conversation_name":"{}"}}]}}"#,
+            "n".repeat(300)
+        );
+        assert_eq!(
+            parse_conversation_list(200, &long).unwrap().conversations[0].conversation_name,
+            None
+        );
+        for bad in [
+            "[]",
+            "{}",
+            r#"{"data":{}}"#,
+            r#"{"data":[{"conversation_id":"x1"}]}"#,
+            "not json",
+        ] {
+            assert_eq!(
+                parse_conversation_list(200, bad).unwrap_err().code(),
+                "ERR_TAVUS_BAD_RESPONSE",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            parse_conversation_list(500, "").unwrap_err().code(),
+            "ERR_TAVUS_UNAVAILABLE"
+        );
+        assert_eq!(
+            parse_conversation_list(400, r#"{"error":"bad page"}"#)
+                .unwrap_err()
+                .code(),
+            "ERR_TAVUS_REJECTED"
+        );
     }
 
     #[test]

@@ -200,6 +200,38 @@ pub fn tavus_parse_callback(body: &str) -> Result<JsValue, JsValue> {
     output(&crate::tavus::parse_callback(body).map_err(|e| throw(&e))?)
 }
 
+/// Classifies the answer to `GET /v2/conversations` (one page).
+#[wasm_bindgen(js_name = tavusParseConversationList)]
+pub fn tavus_parse_conversation_list(status: u16, body: &str) -> Result<JsValue, JsValue> {
+    output(&crate::tavus::parse_conversation_list(status, body).map_err(|e| throw(&e))?)
+}
+
+/// A new conversation's name; see [`crate::reconcile::conversation_name`].
+#[wasm_bindgen(js_name = reconcileConversationName)]
+pub fn reconcile_conversation_name(
+    marker: &str,
+    session_id: &str,
+    scenario_id: &str,
+) -> Result<String, JsValue> {
+    crate::reconcile::conversation_name(marker, session_id, scenario_id).map_err(|e| throw(&e))
+}
+
+/// The owner a conversation name names (or `null`); see [`crate::reconcile::parse_conversation_name`].
+#[wasm_bindgen(js_name = reconcileParseConversationName)]
+pub fn reconcile_parse_conversation_name(name: &str) -> Result<JsValue, JsValue> {
+    match crate::reconcile::parse_conversation_name(name) {
+        Some(owner) => output(&owner),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// One reconciler pass's plan; see [`crate::reconcile::plan`].
+#[wasm_bindgen(js_name = reconcilePlan)]
+pub fn reconcile_plan(input_value: JsValue) -> Result<JsValue, JsValue> {
+    let plan_input: crate::reconcile::PlanInput = input(input_value, "reconcile input")?;
+    output(&crate::reconcile::plan(&plan_input))
+}
+
 /// `/v2/conversations/{id}/end` (or `/v2/conversations/{id}` when `end` is false), id checked.
 #[wasm_bindgen(js_name = tavusConversationPath)]
 pub fn tavus_conversation_path(conversation_id: &str, end: bool) -> Result<String, JsValue> {

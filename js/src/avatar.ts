@@ -49,3 +49,18 @@ export type {
   EndOutcome,
   TavusCallback,
 } from "./tavus.ts";
+export {
+  conversationName,
+  parseConversationList,
+  parseConversationName,
+  reconcilePlan,
+} from "./reconcile.ts";
+export type {
+  ConversationOwner,
+  ConversationPage,
+  ListedConversation,
+  Plan as ReconcilePlan,
+  PlanInput as ReconcilePlanInput,
+  ReconcileSession,
+  RoomCandidate,
+} from "./reconcile.ts";

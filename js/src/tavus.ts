@@ -69,6 +69,8 @@ export interface ConversationState {
   status: string;
   /** Whether it still runs (and bills). */
   active: boolean;
+  /** The name it was created with, when Tavus returned one. */
+  conversation_name?: string;
 }
 
 /** A callback event (unsigned: re-read the conversation before acting). */

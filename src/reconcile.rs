@@ -1,0 +1,630 @@
+//! The reconciler's decisions, without I/O: which Tavus conversations this
+//! deployment created (their name), and what to do about each conversation,
+//! pending end and room it is shown.
+//!
+//! Every conversation the functions create is named
+//! `lte:<marker>:<session id>:<scenario id>`: `marker` is 12 hexadecimal digits
+//! random per database (`public.avatar_deployment`), so the name says both that
+//! this deployment created the conversation and which session row owns it,
+//! even when the create's answer (and so the conversation id) was lost.
+//!
+//! A conversation is kept only while its session is `live` with that
+//! conversation (or `starting`, younger than the grace period: its create may
+//! still be in flight). Anything else of ours is ended. Conversations with
+//! another marker, or another name, are never touched.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::is_uuid;
+use crate::error::{Error, Result};
+use crate::scenario::is_scenario_id;
+use crate::tavus::{is_over, ListedConversation};
+
+/// The first part of every conversation name of this project.
+pub const NAME_PREFIX: &str = "lte";
+
+/// Conversation ids made up in dry-run (no Tavus call was made for them).
+pub const DRY_RUN_PREFIX: &str = "cdryrun";
+
+/// Whether `m` is a deployment marker: 12 lower-case hexadecimal digits.
+pub fn is_marker(m: &str) -> bool {
+    m.len() == 12 && m.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn is_session_id(s: &str) -> bool {
+    is_uuid(s) && !s.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// The name of a new conversation: `lte:<marker>:<session id>:<scenario id>`.
+///
+/// ```
+/// use livekit_tavus_edge::reconcile::conversation_name;
+/// let name = conversation_name("0a1b2c3d4e5f", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "travel-guide").unwrap();
+/// assert_eq!(name, "lte:0a1b2c3d4e5f:7c9e6679-7425-40de-944b-e07fc1f90ae7:travel-guide");
+/// assert_eq!(conversation_name("nope", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "x").unwrap_err().code(), "ERR_INVALID_INPUT");
+/// ```
+pub fn conversation_name(marker: &str, session_id: &str, scenario_id: &str) -> Result<String> {
+    if !is_marker(marker) {
+        return Err(Error::InvalidInput(
+            "the deployment marker must be 12 lower-case hexadecimal digits".into(),
+        ));
+    }
+    if !is_session_id(session_id) {
+        return Err(Error::InvalidInput(
+            "the session id must be a lower-case UUID".into(),
+        ));
+    }
+    if !is_scenario_id(scenario_id) {
+        return Err(Error::InvalidInput("the scenario id is not a slug".into()));
+    }
+    Ok(format!("{NAME_PREFIX}:{marker}:{session_id}:{scenario_id}"))
+}
+
+/// Who created a conversation, read from its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationOwner {
+    /// The deployment's marker.
+    pub marker: String,
+    /// The session row that owns the conversation.
+    pub session_id: String,
+}
+
+/// The owner a conversation name names, or `None` for a name this project did
+/// not write (exactly `lte:<12 hex>:<lower-case uuid>` with an optional
+/// `:<scenario id>`).
+///
+/// ```
+/// use livekit_tavus_edge::reconcile::parse_conversation_name;
+/// let o = parse_conversation_name("lte:0a1b2c3d4e5f:7c9e6679-7425-40de-944b-e07fc1f90ae7:travel-guide").unwrap();
+/// assert_eq!(o.session_id, "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+/// assert!(parse_conversation_name("travel-guide avatar-0123").is_none());
+/// assert!(parse_conversation_name("LTE:0a1b2c3d4e5f:7c9e6679-7425-40de-944b-e07fc1f90ae7").is_none());
+/// ```
+pub fn parse_conversation_name(name: &str) -> Option<ConversationOwner> {
+    let mut parts = name.split(':');
+    let (prefix, marker, session_id) = (parts.next()?, parts.next()?, parts.next()?);
+    let scenario = parts.next();
+    if parts.next().is_some()
+        || prefix != NAME_PREFIX
+        || !is_marker(marker)
+        || !is_session_id(session_id)
+        || scenario.is_some_and(|s| !is_scenario_id(s))
+    {
+        return None;
+    }
+    Some(ConversationOwner {
+        marker: marker.to_owned(),
+        session_id: session_id.to_owned(),
+    })
+}
+
+/// The grace period, in seconds, during which a `starting` session's create may
+/// still be in flight: the longest a token request can take after its claim
+/// (three upstream calls) plus a margin, and at least a minute.
+pub fn grace_seconds(upstream_timeout_ms: u64) -> f64 {
+    let calls = 3.0 * (upstream_timeout_ms as f64) / 1000.0;
+    (calls + 30.0).max(60.0).ceil()
+}
+
+/// A session as the reconciler sees it (ages by the database clock).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionView {
+    /// The session id.
+    pub id: String,
+    /// `starting`, `live`, `ending`, `ended` or `failed`.
+    pub status: String,
+    /// `direct`, `agent` or `none`.
+    pub mode: String,
+    /// The conversation it recorded.
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+    /// Seconds since it was created.
+    pub age_seconds: f64,
+    /// Seconds since it ended (none while open).
+    #[serde(default)]
+    pub ended_age_seconds: Option<f64>,
+    /// Past its `expires_at`.
+    pub expired: bool,
+    /// Its Tavus end is owed.
+    pub tavus_end_pending: bool,
+}
+
+/// A session whose room the reconciler checked.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomCandidate {
+    /// The session id.
+    pub id: String,
+    /// Its status.
+    pub status: String,
+    /// Its mode.
+    pub mode: String,
+    /// Its LiveKit room.
+    pub room_name: String,
+    /// Seconds since the session was created.
+    pub age_seconds: f64,
+}
+
+/// Everything one pass found.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInput {
+    /// This deployment's marker.
+    pub marker: String,
+    /// `UPSTREAM_TIMEOUT_MS`, for the grace period.
+    pub upstream_timeout_ms: u64,
+    /// Whether a Tavus key is configured (without one nothing can be ended).
+    pub tavus_configured: bool,
+    /// Whether every page of the active listing was read.
+    pub listing_complete: bool,
+    /// The active conversations Tavus listed (possibly incomplete).
+    pub conversations: Vec<ListedConversation>,
+    /// The sessions named by our conversations, and those whose end is pending.
+    pub sessions: Vec<SessionView>,
+    /// Whether LiveKit's rooms could be listed.
+    pub rooms_listed: bool,
+    /// Sessions whose room to check.
+    #[serde(default)]
+    pub room_candidates: Vec<RoomCandidate>,
+    /// Which of the candidates' rooms exist.
+    #[serde(default)]
+    pub rooms: Vec<String>,
+}
+
+/// A conversation to end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndConversation {
+    /// The conversation.
+    pub conversation_id: String,
+    /// The session that owns it, when its row exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Why: `no_session`, `session_over`, `start_abandoned`, `duplicate`.
+    pub reason: &'static str,
+    /// Fail the (stale `starting`) session first.
+    pub fail_session: bool,
+    /// Clear the session's pending end once Tavus confirmed this end.
+    pub settle: bool,
+}
+
+/// A conversation left running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeptConversation {
+    /// The conversation.
+    pub conversation_id: String,
+    /// Its session.
+    pub session_id: String,
+    /// `live` or `starting`.
+    pub reason: &'static str,
+}
+
+/// A pending end to retry by its known conversation id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetryEnd {
+    /// The session.
+    pub session_id: String,
+    /// Its conversation.
+    pub conversation_id: String,
+}
+
+/// A pending end that needs no Tavus call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settle {
+    /// The session.
+    pub session_id: String,
+    /// The conversation it recorded, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// `dry_run` or `nothing_running`.
+    pub reason: &'static str,
+}
+
+/// A session to end, or a room to delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoomAction {
+    /// The session.
+    pub session_id: String,
+    /// Its room.
+    pub room_name: String,
+}
+
+/// What one pass should do, in this order: end conversations (failing stale
+/// sessions first), retry pending ends, settle, close sessions whose room is
+/// gone, delete rooms of sessions that are over, record rooms seen gone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Conversations of ours that no live session holds.
+    pub end_conversations: Vec<EndConversation>,
+    /// Conversations of ours that stay.
+    pub keep: Vec<KeptConversation>,
+    /// Listed conversations another deployment (or nobody we know) created: never touched.
+    pub foreign: u32,
+    /// Pending ends to retry by id.
+    pub retry_ends: Vec<RetryEnd>,
+    /// Pending ends to clear without a call.
+    pub settle: Vec<Settle>,
+    /// Open sessions whose room no longer exists.
+    pub close_sessions: Vec<RoomAction>,
+    /// Rooms that still exist after their session ended.
+    pub delete_rooms: Vec<RoomAction>,
+    /// Ended sessions whose room is gone (so they are not checked again).
+    pub rooms_checked: Vec<String>,
+}
+
+/// Decides one pass. Pure: the same input always gives the same plan.
+///
+/// ```
+/// use livekit_tavus_edge::reconcile::{plan, PlanInput};
+/// let input: PlanInput = serde_json::from_str(r#"{
+///   "marker": "0a1b2c3d4e5f", "upstream_timeout_ms": 10000, "tavus_configured": true,
+///   "listing_complete": true, "rooms_listed": false,
+///   "conversations": [
+///     {"conversation_id": "c1", "conversation_name": "lte:0a1b2c3d4e5f:7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "active"},
+///     {"conversation_id": "c2", "conversation_name": "someone else's", "status": "active"}],
+///   "sessions": [{"id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "ended", "mode": "direct",
+///     "conversation_id": "c1", "age_seconds": 900, "ended_age_seconds": 5, "expired": false,
+///     "tavus_end_pending": true}]
+/// }"#).unwrap();
+/// let p = plan(&input);
+/// assert_eq!(p.end_conversations[0].conversation_id, "c1");
+/// assert_eq!(p.foreign, 1);
+/// assert!(p.retry_ends.is_empty()); // the end above covers the pending one
+/// ```
+pub fn plan(input: &PlanInput) -> Plan {
+    let grace = grace_seconds(input.upstream_timeout_ms);
+    let session = |id: &str| input.sessions.iter().find(|s| s.id == id);
+    let mut p = Plan::default();
+    let mut seen: Vec<&str> = Vec::new();
+    // Sessions that one of our active conversations names.
+    let mut named: Vec<&str> = Vec::new();
+
+    for c in &input.conversations {
+        if is_over(&c.status) || seen.contains(&c.conversation_id.as_str()) {
+            continue;
+        }
+        seen.push(&c.conversation_id);
+        let owner = c
+            .conversation_name
+            .as_deref()
+            .and_then(parse_conversation_name)
+            .filter(|o| o.marker == input.marker);
+        let Some(owner) = owner else {
+            p.foreign += 1;
+            continue;
+        };
+        let end = |session_id: Option<&str>, reason, fail_session, settle| EndConversation {
+            conversation_id: c.conversation_id.clone(),
+            session_id: session_id.map(str::to_owned),
+            reason,
+            fail_session,
+            settle,
+        };
+        let Some(s) = session(&owner.session_id) else {
+            p.end_conversations
+                .push(end(None, "no_session", false, false));
+            continue;
+        };
+        named.push(&s.id);
+        let live = s.status == "live" && !s.expired;
+        let recorded = s.conversation_id.as_deref() == Some(c.conversation_id.as_str());
+        let keep = |reason| KeptConversation {
+            conversation_id: c.conversation_id.clone(),
+            session_id: s.id.clone(),
+            reason,
+        };
+        if recorded || (s.conversation_id.is_none() && s.mode == "agent") {
+            // Its own conversation (an agent worker names its conversation for the session).
+            if live {
+                p.keep.push(keep("live"));
+            } else {
+                p.end_conversations
+                    .push(end(Some(&s.id), "session_over", false, true));
+            }
+        } else if s.status == "starting" && !s.expired {
+            if s.age_seconds < grace {
+                p.keep.push(keep("starting"));
+            } else {
+                p.end_conversations
+                    .push(end(Some(&s.id), "start_abandoned", true, true));
+            }
+        } else if live {
+            // A live session that recorded another conversation: this one is extra.
+            p.end_conversations
+                .push(end(Some(&s.id), "duplicate", false, false));
+        } else {
+            let settle = s.conversation_id.is_none();
+            p.end_conversations
+                .push(end(Some(&s.id), "session_over", false, settle));
+        }
+    }
+
+    for s in input.sessions.iter().filter(|s| s.tavus_end_pending) {
+        match s.conversation_id.as_deref() {
+            Some(id) if id.starts_with(DRY_RUN_PREFIX) => p.settle.push(Settle {
+                session_id: s.id.clone(),
+                conversation_id: Some(id.to_owned()),
+                reason: "dry_run",
+            }),
+            Some(id) => {
+                let covered = p
+                    .end_conversations
+                    .iter()
+                    .any(|e| e.conversation_id == id && e.settle);
+                if !covered && input.tavus_configured {
+                    p.retry_ends.push(RetryEnd {
+                        session_id: s.id.clone(),
+                        conversation_id: id.to_owned(),
+                    });
+                }
+            }
+            None => {
+                // The create's answer was lost. Its conversation, if Tavus made one, carries
+                // the session id in its name: ended above when listed. Nothing listed after a
+                // complete listing, well after the session ended: nothing runs.
+                let over_long_enough = s.ended_age_seconds.is_some_and(|a| a >= grace);
+                let nothing_listed = !named.contains(&s.id.as_str());
+                if (input.listing_complete || !input.tavus_configured)
+                    && nothing_listed
+                    && over_long_enough
+                {
+                    p.settle.push(Settle {
+                        session_id: s.id.clone(),
+                        conversation_id: None,
+                        reason: "nothing_running",
+                    });
+                }
+            }
+        }
+    }
+
+    if input.rooms_listed {
+        for r in &input.room_candidates {
+            let exists = input.rooms.contains(&r.room_name);
+            let action = RoomAction {
+                session_id: r.id.clone(),
+                room_name: r.room_name.clone(),
+            };
+            let open = r.status == "starting" || r.status == "live";
+            if open {
+                if !exists && r.age_seconds >= grace {
+                    p.close_sessions.push(action);
+                }
+            } else if exists {
+                p.delete_rooms.push(action);
+            } else {
+                p.rooms_checked.push(r.id.clone());
+            }
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const M: &str = "0a1b2c3d4e5f";
+    const S1: &str = "11111111-1111-4111-8111-111111111111";
+    const S2: &str = "22222222-2222-4222-8222-222222222222";
+
+    fn name(session: &str) -> Option<String> {
+        Some(conversation_name(M, session, "demo").unwrap())
+    }
+
+    fn listed(id: &str, name: Option<String>) -> ListedConversation {
+        ListedConversation {
+            conversation_id: id.into(),
+            conversation_name: name,
+            status: "active".into(),
+        }
+    }
+
+    fn session(id: &str, status: &str, conversation: Option<&str>, age: f64) -> SessionView {
+        SessionView {
+            id: id.into(),
+            status: status.into(),
+            mode: "direct".into(),
+            conversation_id: conversation.map(str::to_owned),
+            age_seconds: age,
+            ended_age_seconds: (status == "ended" || status == "failed").then_some(age),
+            expired: false,
+            tavus_end_pending: status == "ended" || status == "failed",
+        }
+    }
+
+    fn input(conversations: Vec<ListedConversation>, sessions: Vec<SessionView>) -> PlanInput {
+        PlanInput {
+            marker: M.into(),
+            upstream_timeout_ms: 10_000,
+            tavus_configured: true,
+            listing_complete: true,
+            conversations,
+            sessions,
+            rooms_listed: false,
+            room_candidates: vec![],
+            rooms: vec![],
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_refuse_near_misses() {
+        let n = conversation_name(M, S1, "travel-guide").unwrap();
+        assert_eq!(
+            parse_conversation_name(&n),
+            Some(ConversationOwner {
+                marker: M.into(),
+                session_id: S1.into()
+            })
+        );
+        for bad in [
+            "",
+            "lte",
+            "lte:0a1b2c3d4e5f",
+            "lte:0a1b2c3d4e5F:11111111-1111-4111-8111-111111111111",
+            "lte:0a1b2c3d4e5:11111111-1111-4111-8111-111111111111",
+            "lte:0a1b2c3d4e5f:11111111-1111-4111-8111-11111111111A",
+            "lte:0a1b2c3d4e5f:11111111-1111-4111-8111-111111111111:Demo",
+            "lte:0a1b2c3d4e5f:11111111-1111-4111-8111-111111111111:demo:x",
+            " lte:0a1b2c3d4e5f:11111111-1111-4111-8111-111111111111",
+            "travel-guide avatar-0123",
+        ] {
+            assert_eq!(parse_conversation_name(bad), None, "{bad:?}");
+        }
+        assert!(conversation_name(M, "11111111-1111-4111-8111-11111111111A", "d").is_err());
+        assert!(conversation_name(M, S1, "Not A Slug").is_err());
+    }
+
+    #[test]
+    fn grace_covers_three_upstream_calls() {
+        assert_eq!(grace_seconds(100), 60.0);
+        assert_eq!(grace_seconds(10_000), 60.0);
+        assert_eq!(grace_seconds(30_000), 120.0);
+    }
+
+    #[test]
+    fn only_a_live_session_keeps_its_conversation() {
+        let p = plan(&input(
+            vec![listed("ca", name(S1)), listed("cb", name(S2))],
+            vec![
+                session(S1, "live", Some("ca"), 10.0),
+                session(S2, "ended", Some("cb"), 10.0),
+            ],
+        ));
+        assert_eq!(p.keep.len(), 1);
+        assert_eq!(p.keep[0].conversation_id, "ca");
+        assert_eq!(p.end_conversations.len(), 1);
+        let e = &p.end_conversations[0];
+        assert_eq!(
+            (e.conversation_id.as_str(), e.reason, e.settle),
+            ("cb", "session_over", true)
+        );
+        // Its pending end is covered by that end: no separate retry.
+        assert!(p.retry_ends.is_empty());
+    }
+
+    #[test]
+    fn expired_live_sessions_lose_their_conversation() {
+        let mut s = session(S1, "live", Some("ca"), 4000.0);
+        s.expired = true;
+        let p = plan(&input(vec![listed("ca", name(S1))], vec![s]));
+        assert_eq!(p.end_conversations[0].reason, "session_over");
+    }
+
+    #[test]
+    fn a_lost_create_is_kept_while_in_flight_then_ended_with_its_session_failed() {
+        let young = plan(&input(
+            vec![listed("ca", name(S1))],
+            vec![session(S1, "starting", None, 5.0)],
+        ));
+        assert_eq!(young.keep[0].reason, "starting");
+        assert!(young.end_conversations.is_empty());
+        let old = plan(&input(
+            vec![listed("ca", name(S1))],
+            vec![session(S1, "starting", None, 61.0)],
+        ));
+        let e = &old.end_conversations[0];
+        assert_eq!(
+            (e.reason, e.fail_session, e.settle),
+            ("start_abandoned", true, true)
+        );
+    }
+
+    #[test]
+    fn a_failed_session_with_an_unknown_create_gets_its_conversation_ended() {
+        // The create timed out, the row failed without an id; Tavus did create it.
+        let p = plan(&input(
+            vec![listed("ca", name(S1))],
+            vec![session(S1, "failed", None, 5.0)],
+        ));
+        let e = &p.end_conversations[0];
+        assert_eq!(
+            (e.reason, e.session_id.as_deref(), e.settle),
+            ("session_over", Some(S1), true)
+        );
+        assert!(p.settle.is_empty());
+    }
+
+    #[test]
+    fn extra_conversations_of_a_live_session_are_ended_and_unknown_sessions_too() {
+        let p = plan(&input(
+            vec![
+                listed("ca", name(S1)),
+                listed("cz", name(S1)),
+                listed("cx", name(S2)),
+            ],
+            vec![session(S1, "live", Some("ca"), 10.0)],
+        ));
+        let reasons: Vec<_> = p
+            .end_conversations
+            .iter()
+            .map(|e| (e.conversation_id.as_str(), e.reason))
+            .collect();
+        assert_eq!(reasons, [("cz", "duplicate"), ("cx", "no_session")]);
+    }
+
+    #[test]
+    fn foreign_conversations_are_never_touched() {
+        let other = Some(conversation_name("ffffffffffff", S1, "demo").unwrap());
+        let p = plan(&input(
+            vec![
+                listed("ca", other),
+                listed("cb", None),
+                listed("cc", Some("demo avatar-1".into())),
+            ],
+            vec![session(S1, "ended", None, 10.0)],
+        ));
+        assert_eq!(p.foreign, 3);
+        assert!(p.end_conversations.is_empty());
+    }
+
+    #[test]
+    fn pending_ends_are_retried_or_settled() {
+        let mut dry = session(S2, "ended", Some("cdryrun0011"), 10.0);
+        dry.tavus_end_pending = true;
+        let p = plan(&input(
+            vec![],
+            vec![session(S1, "ended", Some("ca"), 10.0), dry],
+        ));
+        assert_eq!(p.retry_ends.len(), 1);
+        assert_eq!(p.retry_ends[0].conversation_id, "ca");
+        assert_eq!(p.settle[0].reason, "dry_run");
+        // No id: settled once the session is over long enough and a complete listing shows nothing.
+        let recent = plan(&input(vec![], vec![session(S1, "failed", None, 10.0)]));
+        assert!(recent.settle.is_empty());
+        let old = plan(&input(vec![], vec![session(S1, "failed", None, 600.0)]));
+        assert_eq!(old.settle[0].reason, "nothing_running");
+        let mut partial = input(vec![], vec![session(S1, "failed", None, 600.0)]);
+        partial.listing_complete = false;
+        assert!(plan(&partial).settle.is_empty());
+    }
+
+    #[test]
+    fn rooms_close_gone_sessions_and_delete_leftovers() {
+        let mut i = input(vec![], vec![]);
+        i.rooms_listed = true;
+        let cand = |id: &str, status: &str, room: &str, age| RoomCandidate {
+            id: id.into(),
+            status: status.into(),
+            mode: "agent".into(),
+            room_name: room.into(),
+            age_seconds: age,
+        };
+        i.room_candidates = vec![
+            cand(S1, "live", "r-gone", 120.0),
+            cand(S2, "live", "r-young", 5.0),
+            cand("a", "live", "r-here", 120.0),
+            cand("b", "ended", "r-left", 120.0),
+            cand("c", "failed", "r-deleted", 120.0),
+        ];
+        i.rooms = vec!["r-here".into(), "r-left".into()];
+        let p = plan(&i);
+        assert_eq!(p.close_sessions.len(), 1);
+        assert_eq!(p.close_sessions[0].room_name, "r-gone");
+        assert_eq!(p.delete_rooms.len(), 1);
+        assert_eq!(p.delete_rooms[0].room_name, "r-left");
+        assert_eq!(p.rooms_checked, ["c"]);
+        i.rooms_listed = false;
+        assert_eq!(plan(&i), Plan::default());
+    }
+}
