@@ -21,7 +21,8 @@ language sql as $$
       when 'avatar_sessions' then jsonb_build_object(
         'id', gen_random_uuid(), 'user_id', '00000000-0000-4000-8000-00000000c001',
         'scenario_id', 'session-fixture', 'room_name', 'room-' || gen_random_uuid(), 'mode', 'direct',
-        'status', 'starting', 'expires_at', now() + interval '30 minutes')
+        'status', 'starting', 'expires_at', now() + interval '30 minutes',
+        'tavus_end_pending', false, 'tavus_end_attempts', 0, 'room_checked', false)
     end || jsonb_build_object('created_at', now(), 'updated_at', now()) || p_overrides
   );
 $$;

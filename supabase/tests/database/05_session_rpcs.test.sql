@@ -1,6 +1,6 @@
 -- Session RPCs and webhook idempotency, called as service_role like the edge functions do.
 begin;
-select plan(35);
+select plan(36);
 
 insert into auth.users (id, email) values
   ('00000000-0000-4000-8000-0000000000e1', 'rpc-one@example.test'),
@@ -84,6 +84,9 @@ select results_eq(
 select is_empty($$ select * from public.end_avatar_session(gen_random_uuid(), 'user_left') $$,
                 'ending an unknown session returns nothing');
 
+-- The function settles the Tavus end once Tavus confirmed it (until then the ended session's
+-- conversation may run and counts toward the cap: 08_cost_safety.test.sql).
+select is(public.settle_tavus_end(:'s1', 'c1a2b3'), true, 'the confirmed Tavus end is settled');
 select isnt(id, :'s1'::uuid, 'after the end a claim starts a new session')
   from public.claim_avatar_session('00000000-0000-4000-8000-0000000000e1', 'rpc-one', 'rpc-room-1d', 'direct', 2, 600);
 
