@@ -256,12 +256,17 @@ Deno.test("direct: the Tavus callback URL carries the secret when one is configu
     TAVUS_CALLBACK_SECRET: "cb-secret-0123456789abcdefghij",
     FUNCTIONS_BASE_URL: "https://abc.supabase.co/functions/v1",
     TAVUS_TEST_MODE: "true",
-  }, async ({ handler, tavus, logs }) => {
+  }, async ({ handler, tavus, logs, sessions }) => {
     await handler(post(BASE, {}, auth(await signIn())));
     const body = tavus.requests[0]!.body as Record<string, unknown>;
+    // The session id after the secret lets a callback about a conversation whose create
+    // answer was lost reach its session.
+    const [session] = await sessions.listOpen(ADA, {});
     assertEquals(
       body.callback_url,
-      "https://abc.supabase.co/functions/v1/tavus-callback/cb-secret-0123456789abcdefghij",
+      `https://abc.supabase.co/functions/v1/tavus-callback/cb-secret-0123456789abcdefghij/${
+        session!.id
+      }`,
     );
     assertEquals(body.test_mode, true);
     assert(!logs.text().includes("cb-secret"), "the callback secret reached a log");

@@ -154,6 +154,18 @@ for (const [name, make, available] of STORES) {
       const b = await store.endForRoom("room-b", "failed: test");
       assertEquals(b?.roomName, "room-b");
       assertEquals((await store.findByRoom("room-b"))?.status, "failed");
+      // Both may still have a running conversation (one recorded, one whose create was in
+      // flight): they count toward the cap until their Tavus end is settled.
+      await assertRejects(
+        () => claim(ADA, "travel-guide", "room-x"),
+        (e) => assertEquals((e as SessionError).code, "ERR_SESSION_CLEANUP_PENDING"),
+      );
+      assertEquals(await store.settleTavusEnd(a.id, "cother1"), false);
+      assertEquals(await store.recordTavusEndFailure(a.id, "ERR_TAVUS_UNAVAILABLE"), true);
+      assertEquals(await store.settleTavusEnd(a.id, "cabc123"), true);
+      assertEquals(await store.recordTavusEndFailure(a.id, "ERR_TAVUS_UNAVAILABLE"), false);
+      assertEquals(await store.settleTavusEnd(b!.id, null), true);
+      assertMatch(await store.deploymentMarker(), /^[0-9a-f]{12}$/);
       assertEquals(await store.recordWebhookEvent("EV_1", "room_finished", "room-b"), true);
       assertEquals(await store.recordWebhookEvent("EV_1", "room_finished", "room-b"), false);
       // Expiry: a session nobody ended is over after its duration.

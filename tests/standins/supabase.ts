@@ -43,6 +43,10 @@ export interface SessionDbRow {
   updated_at: string;
   ended_at: string | null;
   expires_at: string;
+  /** The Tavus end the row owes (20261129100000_cost_safety.sql). */
+  tavus_end_pending?: boolean;
+  tavus_end_attempts?: number;
+  tavus_end_error?: string | null;
 }
 
 /** Failure modes and data. */
@@ -251,11 +255,15 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
     return out.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null])) as T);
   }
 
-  // --- the RPCs, as in supabase/migrations/20261125000100_avatar_session_rpcs.sql -----------
+  // --- the RPCs, as in supabase/migrations/20261125000100_avatar_session_rpcs.sql and the
+  // functions the edge functions call of 20261129100000_cost_safety.sql (the reconciler's own
+  // RPCs run only against the real database: tests/standins/postgres.ts) ---------------------
 
   type Args = Record<string, unknown>;
   const stamp = () => now().toISOString();
   const endRow = (s: SessionDbRow, reason: string) => {
+    s.tavus_end_pending = s.conversation_id !== null ||
+      (s.status === "starting" && s.mode === "direct");
     s.status = reason.startsWith("failed") ? "failed" : "ended";
     s.end_reason = reason.slice(0, 200);
     s.ended_at = s.updated_at = stamp();
@@ -266,6 +274,8 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
       user_id: s.user_id,
     };
   };
+  const marker = [...crypto.getRandomValues(new Uint8Array(6))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
   const rpcs: Record<string, { params: string[]; run: (a: Args) => Response }> = {
     claim_avatar_session: {
       params: [
@@ -302,6 +312,10 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
         }
         const live = mine.filter((s) => s.status === "starting" || s.status === "live").length;
         if (live >= Number(a.p_max_live)) return pgError(400, "P0001", "ERR_SESSION_LIMIT");
+        const owed = mine.filter((s) => s.tavus_end_pending && Date.parse(s.expires_at) > t).length;
+        if (live + owed >= Number(a.p_max_live)) {
+          return pgError(400, "P0001", "ERR_SESSION_CLEANUP_PENDING");
+        }
         if (!["direct", "agent", "none"].includes(String(a.p_mode))) {
           return pgError(
             400,
@@ -371,6 +385,32 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
       run: (a) => {
         const s = tables.avatar_sessions.find((s) => s.room_name === a.p_room_name);
         return reply(s && OPEN.includes(s.status) ? [endRow(s, String(a.p_reason))] : []);
+      },
+    },
+    avatar_deployment_marker: { params: [], run: () => reply(marker) },
+    settle_tavus_end: {
+      params: ["p_session_id", "p_conversation_id"],
+      run: (a) => {
+        const s = tables.avatar_sessions.find((s) =>
+          s.id === a.p_session_id && s.tavus_end_pending &&
+          (s.conversation_id === null || s.conversation_id === a.p_conversation_id)
+        );
+        if (!s) return reply(false);
+        s.tavus_end_pending = false;
+        s.tavus_end_error = null;
+        return reply(true);
+      },
+    },
+    record_tavus_end_failure: {
+      params: ["p_session_id", "p_code"],
+      run: (a) => {
+        const s = tables.avatar_sessions.find((s) =>
+          s.id === a.p_session_id && s.tavus_end_pending
+        );
+        if (!s) return reply(false);
+        s.tavus_end_attempts = (s.tavus_end_attempts ?? 0) + 1;
+        s.tavus_end_error = String(a.p_code).slice(0, 100);
+        return reply(true);
       },
     },
     record_webhook_event: {

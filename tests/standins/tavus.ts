@@ -1,5 +1,6 @@
 /**
- * A loopback stand-in for Tavus' API (https://tavusapi.com): conversations,
+ * A loopback stand-in for Tavus' API (https://tavusapi.com): conversations
+ * (create, list with `status`/`limit`/`page`, read, end, delete),
  * and reading replicas and personas (`GET /v2/replicas`, `/v2/replicas/{id}`,
  * `/v2/personas/{id}`), as
  * documented: `x-api-key` header, JSON bodies, ids `r…`/`p…`/`c…`, error bodies
@@ -29,6 +30,10 @@ export interface TavusConversation {
   body: Record<string, unknown>;
   /** How many end calls it received. */
   endCalls: number;
+  /** `conversation_name` as created (Tavus' default when none was sent). */
+  conversation_name: string;
+  /** Creation time (ISO). */
+  created_at: string;
   /** The avatar in the LiveKit room, with `joinRoom`. */
   avatar?: AvatarInRoom;
 }
@@ -64,6 +69,15 @@ export interface TavusOptions {
    * the create body (called after the create was accepted, not awaited).
    */
   joinRoom?: (wsUrl: string, token: string, conversationId: string) => AvatarInRoom;
+  /**
+   * After a conversation was created (it exists and bills): answer this instead
+   * of the created conversation, e.g. a 502 from a gateway, or wait `delayMs`
+   * first (the caller's timeout fires; the conversation exists all the same).
+   */
+  afterCreate?: (
+    rec: RecordedRequest,
+    conversation: TavusConversation,
+  ) => { status?: number; body?: unknown; delayMs?: number } | undefined;
 }
 
 /** The running stand-in. */
@@ -167,6 +181,9 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
       if (active >= (options.maxConcurrent ?? Infinity)) {
         return reply({ message: "User has reached maximum concurrent conversations" }, 400);
       }
+      if (b.conversation_name !== undefined && typeof b.conversation_name !== "string") {
+        rec.problems.push("conversation_name is not a string");
+      }
       const id = newId();
       const conversation: TavusConversation = {
         conversation_id: id,
@@ -175,19 +192,74 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
         persona_id: b.persona_id as string | undefined,
         body: b,
         endCalls: 0,
+        conversation_name: typeof b.conversation_name === "string"
+          ? b.conversation_name
+          : "New Conversation",
+        created_at: new Date().toISOString(),
       };
       conversations.set(id, conversation);
       const { livekit_ws_url: wsUrl, livekit_room_token: token } = props;
       if (options.joinRoom && typeof wsUrl === "string" && typeof token === "string") {
         conversation.avatar = options.joinRoom(wsUrl, token, id);
       }
-      return reply({
+      const answer = reply({
         conversation_id: id,
-        conversation_name: b.conversation_name ?? "New Conversation",
+        conversation_name: conversation.conversation_name,
         conversation_url: `https://tavus.daily.co/${id}`,
         status: "active",
         callback_url: b.callback_url ?? "",
-        created_at: new Date().toISOString(),
+        created_at: conversation.created_at,
+      });
+      const after = options.afterCreate?.(rec, conversation);
+      if (!after) return answer;
+      return (async () => {
+        if (after.delayMs) await new Promise((r) => setTimeout(r, after.delayMs));
+        return after.status === undefined ? answer : reply(after.body ?? {}, after.status);
+      })();
+    }
+
+    // The account's conversations, as documented: `status` (active|ended) filters,
+    // `limit` (default 10) and `page` (default 1, counted from 1) page them, newest first.
+    if (rec.method === "GET" && rec.path === "/v2/conversations") {
+      for (const key of rec.query.keys()) {
+        if (!["status", "limit", "page"].includes(key)) {
+          rec.problems.push(`unknown query parameter ${key}`);
+        }
+      }
+      const status = rec.query.get("status");
+      if (status !== null && status !== "active" && status !== "ended") {
+        rec.problems.push(`status ${JSON.stringify(status)} is not active or ended`);
+      }
+      const int = (name: string, fallback: number) => {
+        const raw = rec.query.get(name);
+        if (raw === null) return fallback;
+        const n = Number(raw);
+        if (!/^[0-9]+$/.test(raw) || !Number.isInteger(n) || n < 1) {
+          rec.problems.push(`${name} ${JSON.stringify(raw)} is not a positive integer`);
+          return fallback;
+        }
+        return n;
+      };
+      const limit = int("limit", 10);
+      const page = int("page", 1);
+      const all = [...conversations.values()]
+        .filter((c) =>
+          c.status !== "deleted" &&
+          (status === null || (status === "active") === (c.status === "active"))
+        )
+        .reverse();
+      return reply({
+        data: all.slice((page - 1) * limit, page * limit).map((c) => ({
+          conversation_id: c.conversation_id,
+          conversation_name: c.conversation_name,
+          conversation_url: `https://tavus.daily.co/${c.conversation_id}`,
+          status: c.status,
+          callback_url: (c.body.callback_url as string | undefined) ?? "",
+          replica_id: c.replica_id,
+          persona_id: c.persona_id ?? null,
+          created_at: c.created_at,
+        })),
+        total_count: all.length,
       });
     }
 
@@ -242,9 +314,11 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
       if (rec.method === "GET" && !m[2]) {
         return reply({
           conversation_id: c.conversation_id,
+          conversation_name: c.conversation_name,
           status: c.status,
           replica_id: c.replica_id,
           persona_id: c.persona_id,
+          created_at: c.created_at,
         });
       }
       if (rec.method === "DELETE" && !m[2]) {

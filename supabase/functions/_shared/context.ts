@@ -130,59 +130,24 @@ export class Context {
 
   /**
    * After a session row was ended by this call: ends its Tavus conversation
-   * (exactly once, since only one call gets the row) and, when asked and
-   * configured, deletes the room so nothing (agent, avatar) stays in it.
-   * Failures are logged, not thrown: the row is already ended and Tavus stops
-   * the conversation at `max_call_duration` at the latest.
+   * (only one call gets the row) and, when asked and configured, deletes the
+   * room so nothing (agent, avatar) stays in it.
+   *
+   * Ending the row recorded the obligation to end the conversation
+   * (`tavus_end_pending`) in the same statement; a confirmed end settles it, a
+   * failed one is counted for the reconciler's retries. Failures are logged,
+   * not thrown: the row is already ended, and the reconciler ends what is left.
    */
   async finishEnded(
     s: Settings,
+    store: SessionStore,
     ended: EndedSession,
     options: { deleteRoom: boolean; requestId: string; reason: string },
   ): Promise<{ tavus: string; room: string }> {
-    let tavus = "none";
-    const id = ended.conversationId;
-    if (id && id.startsWith(DRY_RUN_PREFIX)) {
-      tavus = "dry_run";
-    } else if (id) {
-      const client = this.tavus(s);
-      if (!client) {
-        tavus = "not_configured";
-        this.log("error", "tavus_end_skipped", {
-          request_id: options.requestId,
-          conversation_id: id,
-          reason: "TAVUS_API_KEY is not set",
-        });
-      } else {
-        try {
-          tavus = await client.endConversation(id);
-        } catch (e) {
-          tavus = "failed";
-          this.log("error", "tavus_end_failed", {
-            request_id: options.requestId,
-            conversation_id: id,
-            session_id: ended.id,
-            code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
-          });
-        }
-      }
-    }
-    let room = "kept";
-    if (options.deleteRoom && s.settings.deleteRoomOnEnd) {
-      const rooms = this.rooms(s);
-      if (rooms) {
-        try {
-          room = await rooms.deleteRoom(ended.roomName);
-        } catch (e) {
-          room = "failed";
-          this.log("error", "room_delete_failed", {
-            request_id: options.requestId,
-            room: ended.roomName,
-            code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
-          });
-        }
-      }
-    }
+    const tavus = await this.endTavus(s, store, ended.id, ended.conversationId, options.requestId);
+    const room = options.deleteRoom
+      ? await this.deleteRoom(s, ended.roomName, options.requestId)
+      : "kept";
     this.log("info", "session_ended", {
       request_id: options.requestId,
       session_id: ended.id,
@@ -191,6 +156,82 @@ export class Context {
       room,
     });
     return { tavus, room };
+  }
+
+  /**
+   * Ends a session's conversation (whose end the session row owes) and
+   * settles or counts the attempt: `ended`, `already_ended`, `not_found`,
+   * `dry_run`, `none` (no conversation), `not_configured` or `failed`.
+   */
+  async endTavus(
+    s: Settings,
+    store: SessionStore,
+    sessionId: string,
+    id: string | null,
+    requestId: string,
+  ): Promise<string> {
+    const settle = async (conversationId: string | null) => {
+      try {
+        await store.settleTavusEnd(sessionId, conversationId);
+      } catch (e) {
+        // Still pending: the reconciler ends it again (ending twice is harmless).
+        this.log("warn", "tavus_end_settle_failed", {
+          request_id: requestId,
+          session_id: sessionId,
+          code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+        });
+      }
+    };
+    if (!id) return "none";
+    if (id.startsWith(DRY_RUN_PREFIX)) {
+      await settle(id);
+      return "dry_run";
+    }
+    const client = this.tavus(s);
+    if (!client) {
+      this.log("error", "tavus_end_skipped", {
+        request_id: requestId,
+        conversation_id: id,
+        reason: "TAVUS_API_KEY is not set",
+      });
+      return "not_configured";
+    }
+    try {
+      const outcome = await client.endConversation(id);
+      await settle(id);
+      return outcome;
+    } catch (e) {
+      const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+      this.log("error", "tavus_end_failed", {
+        request_id: requestId,
+        conversation_id: id,
+        session_id: sessionId,
+        code,
+      });
+      await store.recordTavusEndFailure(sessionId, code).catch(() => {});
+      return "failed";
+    }
+  }
+
+  /** Deletes a room when `DELETE_ROOM_ON_END` (default) and LiveKit is configured. */
+  async deleteRoom(s: Settings, roomName: string, requestId: string): Promise<string> {
+    let room = "kept";
+    if (s.settings.deleteRoomOnEnd) {
+      const rooms = this.rooms(s);
+      if (rooms) {
+        try {
+          room = await rooms.deleteRoom(roomName);
+        } catch (e) {
+          room = "failed";
+          this.log("error", "room_delete_failed", {
+            request_id: requestId,
+            room: roomName,
+            code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+          });
+        }
+      }
+    }
+    return room;
   }
 }
 

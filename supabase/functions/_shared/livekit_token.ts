@@ -9,6 +9,7 @@
 import { createAccessToken, EdgeError, type RoomAgentDispatch } from "livekit-tavus-edge";
 import {
   checkScenarioId,
+  conversationName as makeConversationName,
   scenarioDispatchMetadata,
   type ValidScenario,
 } from "livekit-tavus-edge/avatar";
@@ -37,7 +38,7 @@ import {
   settingsFromEnv,
 } from "./settings.ts";
 import { parseTokenRequest, type TokenRequest } from "./token_request.ts";
-import { DRY_RUN_PREFIX, dryRunConversationId } from "./upstream.ts";
+import { createOutcomeUnknown, DRY_RUN_PREFIX, dryRunConversationId } from "./upstream.ts";
 
 export type { FunctionDeps as TokenDeps } from "./context.ts";
 
@@ -363,11 +364,19 @@ async function startAvatar(
 ): Promise<string> {
   const tavus = ctx.tavus(s);
   let created: string | null = null;
+  let sent = false;
   try {
     let conversationId: string;
     if (!tavus) {
       conversationId = dryRunConversationId();
     } else {
+      // The name carries this deployment's marker and the session id: even if the
+      // answer is lost, the reconciler (and the callback) can tell whose it is.
+      const conversationName = makeConversationName(
+        await store.deploymentMarker(),
+        session.id,
+        scenario.scenario_id,
+      );
       const avatarToken = createAccessToken(lk.apiKey, lk.apiSecret, {
         identity: s.settings.avatarIdentity,
         name: scenario.display_name,
@@ -377,13 +386,16 @@ async function startAvatar(
         video: { roomJoin: true, room: session.roomName, canPublish: true, canSubscribe: true },
         currentDate: ctx.now(),
       });
+      // The session id in the callback path lets a callback about a conversation whose
+      // create answer was lost reach its session.
       const callbackUrl = s.settings.tavusCallbackBase && s.callbackSecret
-        ? `${s.settings.tavusCallbackBase}/${s.callbackSecret}`
+        ? `${s.settings.tavusCallbackBase}/${s.callbackSecret}/${session.id}`
         : undefined;
+      sent = true;
       const conversation = await tavus.createConversation(scenario, {
         livekitWsUrl: lk.wsUrl,
         livekitRoomToken: avatarToken,
-        conversationName: `${scenario.scenario_id} ${session.roomName}`,
+        conversationName,
         ...(callbackUrl && { callbackUrl }),
         testMode: s.settings.tavusTestMode,
       });
@@ -399,12 +411,23 @@ async function startAvatar(
       scenario_id: scenario.scenario_id,
       code,
     });
+    // Failing a direct session that was starting records that its conversation may run
+    // (tavus_end_pending): it counts toward the user's cap until that is settled.
     await store.end(session.id, `failed: ${code}`).catch(() => {
       ctx.log("error", "session_fail_failed", { request_id: requestId, session_id: session.id });
     });
-    if (created !== null && tavus) {
-      await tavus.endConversation(created).catch(() => {
-        ctx.log("error", "tavus_end_failed", { request_id: requestId, conversation_id: created });
+    if (created !== null) {
+      await ctx.endTavus(s, store, session.id, created, requestId);
+    } else if (!sent || !createOutcomeUnknown(code)) {
+      // Tavus refused (or was never asked): nothing runs.
+      await store.settleTavusEnd(session.id, null).catch(() => {});
+    } else {
+      // The answer was lost: Tavus may have created it. The reconciler finds it by its
+      // name and ends it; until then the session counts toward the cap.
+      ctx.log("warn", "tavus_create_outcome_unknown", {
+        request_id: requestId,
+        session_id: session.id,
+        code,
       });
     }
     throw e;
@@ -441,7 +464,11 @@ async function endRoute(ctx: Context, req: Request, requestId: string): Promise<
   for (const row of open) {
     const e = await store.end(row.id, "ended_by_user");
     const result = e
-      ? await ctx.finishEnded(s, e, { deleteRoom: true, requestId, reason: "ended_by_user" })
+      ? await ctx.finishEnded(s, store, e, {
+        deleteRoom: true,
+        requestId,
+        reason: "ended_by_user",
+      })
       : { tavus: "already_ended", room: "kept" };
     ended.push({
       session_id: row.id,

@@ -1,9 +1,10 @@
 /**
  * The `livekit-webhook` function (`verify_jwt = false`: LiveKit signs its own
  * requests). Verifies each delivery with the core (`receiveWebhook`: the JWT
- * in `Authorization`, then the SHA-256 of the raw body), records its id so a
- * redelivery does nothing, and ends the avatar session when the room finishes
- * or its user leaves.
+ * in `Authorization`, then the SHA-256 of the exact body bytes), ends the
+ * avatar session when the room finishes or its user leaves, and only then
+ * records the event id: a delivery whose work failed is answered 5xx and
+ * handled again when LiveKit redelivers it.
  *
  * - `POST /` → `200 {ok, event, action}`; 401 for a bad signature (and a
  *   `webhook_rejected` security log line)
@@ -83,10 +84,10 @@ export function createWebhookHandler(deps: FunctionDeps): Handler {
     const room = event.room?.name ?? null;
     const store = ctx.sessions(s);
     const eventId = event.id || `sha256:${await sha256Hex(body)}`;
-    if (!await store.recordWebhookEvent(eventId, event.event, room)) {
-      return json({ ok: true, event: event.event, action: "duplicate" });
-    }
 
+    // The work first, the event id after: an event counts as handled only once its work
+    // succeeded. A failure answers 5xx and LiveKit redelivers; the work is idempotent (a
+    // session is ended by one call only), so a redelivery of a handled event does nothing.
     let ended: EndedSession | null = null;
     let reason = "";
     if (event.event === "room_finished" && room) {
@@ -100,16 +101,26 @@ export function createWebhookHandler(deps: FunctionDeps): Handler {
         ended = await store.end(session.id, reason);
       }
     }
-    if (!ended) {
-      return json({ ok: true, event: event.event, action: "none" });
-    }
     // The room is already gone after room_finished; after the user left, delete it
-    // so an agent and the avatar do not stay on alone.
-    const result = await ctx.finishEnded(s, ended, {
-      deleteRoom: reason !== "room_finished",
-      requestId,
-      reason,
-    });
-    return json({ ok: true, event: event.event, action: "ended", session_id: ended.id, ...result });
+    // so an agent and the avatar do not stay on alone. A failed Tavus end stays owed
+    // on the row (the reconciler retries it), so it does not fail the delivery.
+    const result = ended
+      ? await ctx.finishEnded(s, store, ended, {
+        deleteRoom: reason !== "room_finished",
+        requestId,
+        reason,
+      })
+      : null;
+    const first = await store.recordWebhookEvent(eventId, event.event, room);
+    if (ended) {
+      return json({
+        ok: true,
+        event: event.event,
+        action: "ended",
+        session_id: ended.id,
+        ...result,
+      });
+    }
+    return json({ ok: true, event: event.event, action: first ? "none" : "duplicate" });
   }, { newId: deps.newId, corsOrigins: ctx.corsOrigins, log: ctx.log });
 }

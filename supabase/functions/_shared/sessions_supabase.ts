@@ -16,6 +16,9 @@ import {
   type ClaimArgs,
   type ClaimedSession,
   type EndedSession,
+  type ReconcileSessionRow,
+  type ReconcileStatus,
+  type RoomCandidateRow,
   SESSION_MESSAGES,
   SessionError,
   type SessionRow,
@@ -78,7 +81,11 @@ function dbError(e: unknown, call: string): Error {
   if (e instanceof HttpError) return e;
   const code = (e as { code?: unknown })?.code;
   const message = (e as { message?: unknown })?.message;
-  if (code === "P0001" && (message === "ERR_SESSION_LIMIT" || message === "ERR_SESSION_ENDING")) {
+  if (
+    code === "P0001" &&
+    (message === "ERR_SESSION_LIMIT" || message === "ERR_SESSION_ENDING" ||
+      message === "ERR_SESSION_CLEANUP_PENDING")
+  ) {
     return new SessionError(message, SESSION_MESSAGES[message]);
   }
   if (code === "23505" && typeof message === "string" && message.includes("room_name")) {
@@ -96,6 +103,7 @@ function dbError(e: unknown, call: string): Error {
 export class SupabaseSessionStore implements SessionStore {
   readonly #service: SupabaseClient<Database>;
   readonly #fetch: typeof fetch;
+  #marker: string | null = null;
 
   constructor(
     private readonly supabase: SupabaseSettings,
@@ -195,6 +203,83 @@ export class SupabaseSessionStore implements SessionStore {
 
   findByConversation(conversationId: string): Promise<SessionRow | null> {
     return this.#findOne("conversation_id", conversationId, "avatar_sessions by conversation");
+  }
+
+  async deploymentMarker(): Promise<string> {
+    // It never changes: one read per instance.
+    if (this.#marker === null) {
+      const marker = await this.#rpc<string | null>("avatar_deployment_marker", {});
+      if (typeof marker !== "string" || !/^[0-9a-f]{12}$/.test(marker)) {
+        throw dbError({ code: "no marker" }, "avatar_deployment_marker");
+      }
+      this.#marker = marker;
+    }
+    return this.#marker;
+  }
+
+  async settleTavusEnd(sessionId: string, conversationId: string | null): Promise<boolean> {
+    return (await this.#rpc<boolean>("settle_tavus_end", {
+      p_session_id: sessionId,
+      p_conversation_id: conversationId,
+    })) === true;
+  }
+
+  async recordTavusEndFailure(sessionId: string, code: string): Promise<boolean> {
+    return (await this.#rpc<boolean>("record_tavus_end_failure", {
+      p_session_id: sessionId,
+      p_code: code,
+    })) === true;
+  }
+
+  async reconcileSessions(ids: string[]): Promise<ReconcileSessionRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.#rpc<ReconcileSessionRow[]>("reconcile_sessions", { p_ids: ids })) ?? [];
+  }
+
+  async tavusPending(limit: number): Promise<ReconcileSessionRow[]> {
+    return (await this.#rpc<ReconcileSessionRow[]>("reconcile_tavus_pending", {
+      p_limit: limit,
+    })) ?? [];
+  }
+
+  async roomCandidates(limit: number): Promise<RoomCandidateRow[]> {
+    return (await this.#rpc<RoomCandidateRow[]>("reconcile_room_candidates", {
+      p_limit: limit,
+    })) ?? [];
+  }
+
+  async markRoomsChecked(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return Number(await this.#rpc<number>("mark_rooms_checked", { p_ids: ids })) || 0;
+  }
+
+  async expireSessions(limit: number): Promise<EndedSession[]> {
+    const rows = await this.#rpc<
+      { id: string; conversation_id: string | null; room_name: string; user_id: string }[]
+    >("reconcile_expire_sessions", { p_limit: limit });
+    return (rows ?? []).map((r) => toEnded([r])!);
+  }
+
+  async acquireLease(holder: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.#rpc<boolean>("acquire_reconcile_lease", {
+      p_holder: holder,
+      p_ttl_seconds: ttlSeconds,
+    })) === true;
+  }
+
+  async finishRun(holder: string, ok: boolean, summary: unknown): Promise<boolean> {
+    return (await this.#rpc<boolean>("finish_reconcile_run", {
+      p_holder: holder,
+      p_ok: ok,
+      p_summary: summary,
+    })) === true;
+  }
+
+  async reconcileStatus(): Promise<ReconcileStatus> {
+    const rows = await this.#rpc<ReconcileStatus[]>("reconcile_status", {});
+    const r = rows?.[0];
+    if (!r) throw dbError({ code: "no row" }, "reconcile_status");
+    return r;
   }
 
   async listOpen(

@@ -1,7 +1,8 @@
 /**
  * The two upstream APIs the functions call, with timeouts: Tavus
- * (conversations) and LiveKit's RoomService (deleting a room when a session
- * ends early). Bodies and answers are built and classified by the core.
+ * (conversations) and LiveKit's RoomService (creating a session's room with
+ * its agents, deleting it when the session ends, listing rooms for the
+ * reconciler). Bodies and answers are built and classified by the core.
  */
 import {
   EdgeError,
@@ -11,10 +12,12 @@ import {
 } from "livekit-tavus-edge";
 import {
   type ConversationOptions,
+  type ConversationPage,
   type ConversationState,
   createConversationBody,
   type CreatedConversation,
   type EndOutcome,
+  parseConversationList,
   parseConversationResponse,
   parseCreateConversationResponse,
   parseEndConversationResponse,
@@ -76,6 +79,22 @@ export class TavusClient {
     const res = await this.#call(path, { method: "POST" });
     const text = await res.text();
     return coded(() => parseEndConversationResponse(res.status, text));
+  }
+
+  /**
+   * One page of the account's conversations with `status` (`active` or
+   * `ended`), as documented: `GET /v2/conversations?status=…&limit=…&page=…`
+   * (pages count from 1).
+   */
+  async listConversations(
+    status: "active" | "ended",
+    page: number,
+    limit: number,
+  ): Promise<ConversationPage> {
+    const query = new URLSearchParams({ status, limit: String(limit), page: String(page) });
+    const res = await this.#call(`/v2/conversations?${query}`, { method: "GET" });
+    const text = await res.text();
+    return coded(() => parseConversationList(res.status, text));
   }
 
   /** A conversation's current state. */
@@ -144,6 +163,32 @@ export class RoomService {
     );
   }
 
+  /** The names of those of `names` that exist as rooms (`ListRooms` filtered by name). */
+  async existingRooms(names: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const { res, text } = await this.#call("ListRooms", { names });
+    if (!res.ok) {
+      throw new HttpError(
+        502,
+        "ERR_LIVEKIT_UPSTREAM",
+        `LiveKit refused ListRooms (HTTP ${res.status})`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    const rooms = (body as { rooms?: unknown } | null)?.rooms ?? [];
+    if (!Array.isArray(rooms)) {
+      throw new HttpError(502, "ERR_LIVEKIT_UPSTREAM", "LiveKit's ListRooms answer has no rooms");
+    }
+    const wanted = new Set(names);
+    return rooms.map((r) => (r as { name?: unknown })?.name)
+      .filter((n): n is string => typeof n === "string" && wanted.has(n));
+  }
+
   /** Deletes a room (everyone in it is disconnected); `not_found` when it is already gone. */
   async deleteRoom(room: string): Promise<"deleted" | "not_found"> {
     const { res, text } = await this.#call("DeleteRoom", { room });
@@ -159,6 +204,22 @@ export class RoomService {
 
 /** Conversation ids made up in dry-run (no Tavus call was made for them). */
 export const DRY_RUN_PREFIX = "cdryrun";
+
+/**
+ * Whether a failed create may still have made a conversation: the answer was
+ * lost (timeout, network), Tavus failed on its side (5xx, which a gateway can
+ * answer after the work was done), or a 2xx could not be read. Refusals
+ * (4xx: cap, key, replica, persona, rate limit) made nothing.
+ */
+export function createOutcomeUnknown(code: string): boolean {
+  return [
+    "ERR_TAVUS_TIMEOUT",
+    "ERR_TAVUS_NETWORK",
+    "ERR_TAVUS_UNAVAILABLE",
+    "ERR_TAVUS_BAD_RESPONSE",
+    "ERR_INTERNAL",
+  ].includes(code);
+}
 
 /** A dry-run conversation id: valid for the table, recognisably not from Tavus. */
 export function dryRunConversationId(): string {
