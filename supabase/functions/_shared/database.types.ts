@@ -53,6 +53,25 @@ export type Database = {
         };
         Relationships: [];
       };
+      "avatar_deployment": {
+        Row: {
+          "created_at": string;
+          "marker": string;
+          "singleton": boolean;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "marker"?: string;
+          "singleton"?: boolean;
+        };
+        Update: {
+          "created_at"?: string;
+          "marker"?: string;
+          "singleton"?: boolean;
+        };
+        Relationships: [];
+      };
       "avatar_sessions": {
         Row: {
           "conversation_id": string | null;
@@ -62,9 +81,14 @@ export type Database = {
           "expires_at": string;
           "id": string;
           "mode": string;
+          "room_checked": boolean;
           "room_name": string;
           "scenario_id": string;
           "status": string;
+          "tavus_end_attempts": number;
+          "tavus_end_error": string | null;
+          "tavus_end_next_at": string | null;
+          "tavus_end_pending": boolean;
           "updated_at": string;
           "user_id": string;
         };
@@ -77,9 +101,14 @@ export type Database = {
           "expires_at": string;
           "id"?: string;
           "mode": string;
+          "room_checked"?: boolean;
           "room_name": string;
           "scenario_id": string;
           "status"?: string;
+          "tavus_end_attempts"?: number;
+          "tavus_end_error"?: string | null;
+          "tavus_end_next_at"?: string | null;
+          "tavus_end_pending"?: boolean;
           "updated_at"?: string;
           "user_id": string;
         };
@@ -91,9 +120,14 @@ export type Database = {
           "expires_at"?: string;
           "id"?: string;
           "mode"?: string;
+          "room_checked"?: boolean;
           "room_name"?: string;
           "scenario_id"?: string;
           "status"?: string;
+          "tavus_end_attempts"?: number;
+          "tavus_end_error"?: string | null;
+          "tavus_end_next_at"?: string | null;
+          "tavus_end_pending"?: boolean;
           "updated_at"?: string;
           "user_id"?: string;
         };
@@ -129,11 +163,47 @@ export type Database = {
         };
         Relationships: [];
       };
+      "reconciler_runs": {
+        Row: {
+          "holder": string | null;
+          "last_finished_at": string | null;
+          "last_ok": boolean | null;
+          "last_started_at": string | null;
+          "last_summary": Json | null;
+          "lease_until": string | null;
+          "singleton": boolean;
+        };
+        ComputedFields: never;
+        Insert: {
+          "holder"?: string | null;
+          "last_finished_at"?: string | null;
+          "last_ok"?: boolean | null;
+          "last_started_at"?: string | null;
+          "last_summary"?: Json | null;
+          "lease_until"?: string | null;
+          "singleton"?: boolean;
+        };
+        Update: {
+          "holder"?: string | null;
+          "last_finished_at"?: string | null;
+          "last_ok"?: boolean | null;
+          "last_started_at"?: string | null;
+          "last_summary"?: Json | null;
+          "lease_until"?: string | null;
+          "singleton"?: boolean;
+        };
+        Relationships: [];
+      };
     };
     Views: {
       [_ in never]: never;
     };
     Functions: {
+      "acquire_reconcile_lease": {
+        Args: { "p_holder": string; "p_ttl_seconds": number };
+        Returns: boolean;
+      };
+      "avatar_deployment_marker": { Args: Record<PropertyKey, never>; Returns: string };
       "claim_avatar_session": {
         Args: {
           "p_duration_seconds": number;
@@ -170,14 +240,88 @@ export type Database = {
           "user_id": string;
         }[];
       };
+      "finish_reconcile_run": {
+        Args: { "p_holder": string; "p_ok": boolean; "p_summary": Json };
+        Returns: boolean;
+      };
       "get_edge_secret": { Args: { "p_name": string }; Returns: string };
       "get_edge_secrets": { Args: { "p_names": (string)[] }; Returns: Json };
       "mark_avatar_session_live": {
         Args: { "p_conversation_id": string; "p_session_id": string };
         Returns: boolean;
       };
+      "mark_rooms_checked": { Args: { "p_ids": (string)[] }; Returns: number };
+      "reconcile_expire_sessions": {
+        Args: { "p_limit": number };
+        Returns: {
+          "conversation_id": string;
+          "id": string;
+          "room_name": string;
+          "user_id": string;
+        }[];
+      };
+      "reconcile_room_candidates": {
+        Args: { "p_limit": number };
+        Returns: {
+          "age_seconds": number;
+          "id": string;
+          "mode": string;
+          "room_name": string;
+          "status": string;
+        }[];
+      };
+      "reconcile_sessions": {
+        Args: { "p_ids": (string)[] };
+        Returns: {
+          "age_seconds": number;
+          "conversation_id": string;
+          "ended_age_seconds": number;
+          "expired": boolean;
+          "id": string;
+          "mode": string;
+          "room_name": string;
+          "status": string;
+          "tavus_end_pending": boolean;
+        }[];
+      };
+      "reconcile_status": {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          "last_finished_at": string;
+          "last_ok": boolean;
+          "last_started_at": string;
+          "last_summary": Json;
+          "oldest_pending_seconds": number;
+          "pending_tavus_ends": number;
+          "running": boolean;
+          "seconds_since_finished": number;
+        }[];
+      };
+      "reconcile_tavus_pending": {
+        Args: { "p_limit": number };
+        Returns: {
+          "age_seconds": number;
+          "conversation_id": string;
+          "ended_age_seconds": number;
+          "expired": boolean;
+          "id": string;
+          "mode": string;
+          "room_name": string;
+          "status": string;
+          "tavus_end_pending": boolean;
+        }[];
+      };
+      "reconcile_tick": { Args: Record<PropertyKey, never>; Returns: number };
+      "record_tavus_end_failure": {
+        Args: { "p_code": string; "p_session_id": string };
+        Returns: boolean;
+      };
       "record_webhook_event": {
         Args: { "p_event": string; "p_event_id": string; "p_room_name": string };
+        Returns: boolean;
+      };
+      "settle_tavus_end": {
+        Args: { "p_conversation_id": string; "p_session_id": string };
         Returns: boolean;
       };
     };

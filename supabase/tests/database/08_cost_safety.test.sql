@@ -1,7 +1,7 @@
 -- Cost safety (20261129100000_cost_safety.sql): the deployment marker, the Tavus-end obligation
 -- (set when a session ends, counted toward the cap, settled, retried with backoff), the
--- reconciler's reads, its lease, and the cron job's SQL against a recording stand-in of pg_net's
--- net.http_post (pg_net itself is not packaged for Debian; see docs/reconciler.md).
+-- reconciler's reads, its lease, and the cron job's SQL against the test clusters' stand-in of
+-- pg_net's net.http_post (pg_net itself is not packaged for Debian; see docs/reconciler.md).
 begin;
 select plan(87);
 
@@ -183,25 +183,15 @@ select is((select pending_tavus_ends from public.reconcile_status()), 1, 'reconc
 reset role;
 select throws_ok($$ select public.reconcile_tick() $$, 'P0001', 'ERR_RECONCILE_NOT_CONFIGURED',
                  'without its Vault secrets the job fails visibly');
-create schema if not exists net;
-create table net.recorded_http_post (
-  id bigserial primary key, url text, body jsonb, params jsonb, headers jsonb, timeout_milliseconds integer);
--- pg_net: net.http_post(url text, body jsonb default '{}', params jsonb default '{}',
---   headers jsonb default '{"Content-Type": "application/json"}', timeout_milliseconds integer default 5000)
---   returns bigint (the request id).
-create function net.http_post(
-  url text, body jsonb default '{}'::jsonb, params jsonb default '{}'::jsonb,
-  headers jsonb default '{"Content-Type": "application/json"}'::jsonb, timeout_milliseconds integer default 5000)
-returns bigint language sql as $$
-  insert into net.recorded_http_post (url, body, params, headers, timeout_milliseconds)
-  values (url, body, params, headers, timeout_milliseconds) returning id;
-$$;
+-- The test clusters have pg_net's API as a stand-in that queues each request in
+-- net.http_request_queue and sends nothing (supabase/tests/support/supabase_init.sql).
 select vault.create_secret('https://abc.supabase.co/functions/v1/reconcile', 'RECONCILE_URL', 'reconcile function');
 select vault.create_secret('sb_secret_cron_test_key_0123456789', 'RECONCILE_KEY', 'key for the reconcile job');
 select isnt(public.reconcile_tick(), null, 'the job returns pg_net''s request id');
 select results_eq(
-  $$ select url, body, params, headers, timeout_milliseconds from net.recorded_http_post $$,
-  $$ values ('https://abc.supabase.co/functions/v1/reconcile', '{}'::jsonb, '{}'::jsonb,
+  $$ select method, url, convert_from(body, 'utf8')::jsonb, headers, timeout_milliseconds
+       from net.http_request_queue $$,
+  $$ values ('POST', 'https://abc.supabase.co/functions/v1/reconcile', '{}'::jsonb,
              '{"Content-Type": "application/json", "Authorization": "Bearer sb_secret_cron_test_key_0123456789"}'::jsonb,
              55000) $$,
   'the job posts {} to the Vault URL with the Vault key as Bearer');
