@@ -127,7 +127,11 @@ Deno.test("finding 1: a create that times out after Tavus made the conversation 
       new Request(`${CALLBACK}/${SECRET}/${row!.id}`, { method: "POST", body: joined }),
     );
     const body = await res.json();
-    assertEquals([res.status, body.action, body.tavus], [200, "ended_stray", "ended"], JSON.stringify(body));
+    assertEquals(
+      [res.status, body.action, body.tavus],
+      [200, "ended_stray", "ended"],
+      JSON.stringify(body),
+    );
     assertEquals(w.active().length, 0);
     assertEquals(conversation.endCalls, 1);
     // Settled: the user can start again (one conversation, one live session).

@@ -48,7 +48,8 @@ Deno.test("deploy --dry-run prints the sequence and runs nothing", async () => {
     `[5] ${S} functions deploy livekit-token --use-api`,
     `[6] ${S} functions deploy livekit-webhook --use-api`,
     `[7] ${S} functions deploy tavus-callback --use-api`,
-    `[8] env SUPABASE_URL=https://${REF}.supabase.co deno task doctor --env-file <env>`,
+    `[8] ${S} functions deploy reconcile --use-api`,
+    `[9] env SUPABASE_URL=https://${REF}.supabase.co deno task doctor --env-file <env>`,
   ]);
   assertMatch(r.text, /deploy checks: all passed/);
   // The secret values of the env file are never printed.

@@ -375,6 +375,7 @@ Deno.test("new API keys win over the legacy ones; a project with legacy keys off
         ["/rest/v1/rpc/mark_avatar_session_live", secretKey],
         ["/rest/v1/avatar_sessions", publishableKey],
         ["/rest/v1/rpc/end_avatar_session", secretKey],
+        ["/rest/v1/rpc/settle_tavus_end", secretKey],
       ], name);
       assertEquals(allProblems(sb.requests), [], name);
       // Health: the secret key makes a caller the service role; a disabled legacy key does not.

@@ -10,7 +10,7 @@
  * checks it is current), so a column or argument renamed in SQL fails deno check here.
  */
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import type { Database, Tables } from "./database.types.ts";
+import type { Database, Json, Tables } from "./database.types.ts";
 import { HttpError, timedFetch } from "./http.ts";
 import {
   type ClaimArgs,
@@ -62,6 +62,24 @@ function toRow(r: DbRow | null | undefined): SessionRow | null {
     conversationId: r.conversation_id,
     status: r.status as SessionRow["status"],
     expiresAt: r.expires_at,
+  };
+}
+
+/** A row of reconcile_sessions / reconcile_tavus_pending (nullable columns typed by the generator as required). */
+function reconcileRow(
+  r: Rpc["reconcile_sessions"]["Returns"][number],
+): ReconcileSessionRow {
+  return {
+    id: r.id,
+    // The table's check constraints allow only these values.
+    status: r.status as ReconcileSessionRow["status"],
+    mode: r.mode as ReconcileSessionRow["mode"],
+    conversation_id: r.conversation_id ?? null,
+    room_name: r.room_name,
+    age_seconds: r.age_seconds,
+    ended_age_seconds: r.ended_age_seconds ?? null,
+    expired: r.expired,
+    tavus_end_pending: r.tavus_end_pending,
   };
 }
 
@@ -208,7 +226,7 @@ export class SupabaseSessionStore implements SessionStore {
   async deploymentMarker(): Promise<string> {
     // It never changes: one read per instance.
     if (this.#marker === null) {
-      const marker = await this.#rpc<string | null>("avatar_deployment_marker", {});
+      const marker: unknown = await this.#rpc("avatar_deployment_marker", {});
       if (typeof marker !== "string" || !/^[0-9a-f]{12}$/.test(marker)) {
         throw dbError({ code: "no marker" }, "avatar_deployment_marker");
       }
@@ -218,14 +236,15 @@ export class SupabaseSessionStore implements SessionStore {
   }
 
   async settleTavusEnd(sessionId: string, conversationId: string | null): Promise<boolean> {
-    return (await this.#rpc<boolean>("settle_tavus_end", {
+    return (await this.#rpc("settle_tavus_end", {
       p_session_id: sessionId,
-      p_conversation_id: conversationId,
+      // SQL functions take null for any argument; the generator types them as required.
+      p_conversation_id: conversationId as string,
     })) === true;
   }
 
   async recordTavusEndFailure(sessionId: string, code: string): Promise<boolean> {
-    return (await this.#rpc<boolean>("record_tavus_end_failure", {
+    return (await this.#rpc("record_tavus_end_failure", {
       p_session_id: sessionId,
       p_code: code,
     })) === true;
@@ -233,51 +252,54 @@ export class SupabaseSessionStore implements SessionStore {
 
   async reconcileSessions(ids: string[]): Promise<ReconcileSessionRow[]> {
     if (ids.length === 0) return [];
-    return (await this.#rpc<ReconcileSessionRow[]>("reconcile_sessions", { p_ids: ids })) ?? [];
+    const rows = await this.#rpc("reconcile_sessions", { p_ids: ids });
+    return (rows ?? []).map(reconcileRow);
   }
 
   async tavusPending(limit: number): Promise<ReconcileSessionRow[]> {
-    return (await this.#rpc<ReconcileSessionRow[]>("reconcile_tavus_pending", {
-      p_limit: limit,
-    })) ?? [];
+    const rows = await this.#rpc("reconcile_tavus_pending", { p_limit: limit });
+    return (rows ?? []).map(reconcileRow);
   }
 
   async roomCandidates(limit: number): Promise<RoomCandidateRow[]> {
-    return (await this.#rpc<RoomCandidateRow[]>("reconcile_room_candidates", {
-      p_limit: limit,
-    })) ?? [];
+    const rows = await this.#rpc("reconcile_room_candidates", { p_limit: limit });
+    return (rows ?? []).map((r) => ({
+      id: r.id,
+      // The table's check constraints allow only these values.
+      status: r.status as RoomCandidateRow["status"],
+      mode: r.mode as RoomCandidateRow["mode"],
+      room_name: r.room_name,
+      age_seconds: r.age_seconds,
+    }));
   }
 
   async markRoomsChecked(ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return Number(await this.#rpc<number>("mark_rooms_checked", { p_ids: ids })) || 0;
+    return Number(await this.#rpc("mark_rooms_checked", { p_ids: ids })) || 0;
   }
 
   async expireSessions(limit: number): Promise<EndedSession[]> {
-    const rows = await this.#rpc<
-      { id: string; conversation_id: string | null; room_name: string; user_id: string }[]
-    >("reconcile_expire_sessions", { p_limit: limit });
+    const rows = await this.#rpc("reconcile_expire_sessions", { p_limit: limit });
     return (rows ?? []).map((r) => toEnded([r])!);
   }
 
   async acquireLease(holder: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.#rpc<boolean>("acquire_reconcile_lease", {
+    return (await this.#rpc("acquire_reconcile_lease", {
       p_holder: holder,
       p_ttl_seconds: ttlSeconds,
     })) === true;
   }
 
   async finishRun(holder: string, ok: boolean, summary: unknown): Promise<boolean> {
-    return (await this.#rpc<boolean>("finish_reconcile_run", {
+    return (await this.#rpc("finish_reconcile_run", {
       p_holder: holder,
       p_ok: ok,
-      p_summary: summary,
+      p_summary: summary as Json,
     })) === true;
   }
 
   async reconcileStatus(): Promise<ReconcileStatus> {
-    const rows = await this.#rpc<ReconcileStatus[]>("reconcile_status", {});
-    const r = rows?.[0];
+    const r = (await this.#rpc("reconcile_status", {}))?.[0];
     if (!r) throw dbError({ code: "no row" }, "reconcile_status");
     return r;
   }
