@@ -388,6 +388,25 @@ export function startSupabase(options: SupabaseOptions = {}): SupabaseStandIn {
       },
     },
     avatar_deployment_marker: { params: [], run: () => reply(marker) },
+    // GET /health (service role) reads it; this stand-in has no reconciler runs.
+    reconcile_status: {
+      params: [],
+      run: () => {
+        const owed = tables.avatar_sessions.filter((s) => s.tavus_end_pending);
+        return reply([{
+          last_started_at: null,
+          last_finished_at: null,
+          last_ok: null,
+          last_summary: null,
+          running: false,
+          seconds_since_finished: null,
+          pending_tavus_ends: owed.length,
+          oldest_pending_seconds: owed.length === 0 ? null : Math.max(
+            ...owed.map((s) => (now().getTime() - Date.parse(s.ended_at ?? s.updated_at)) / 1000),
+          ),
+        }]);
+      },
+    },
     settle_tavus_end: {
       params: ["p_session_id", "p_conversation_id"],
       run: (a) => {

@@ -511,7 +511,93 @@ async function health(ctx: Context, req: Request): Promise<Response> {
   if (await ctx.auth.isServiceRole(req, s)) {
     body.livekit_api_url = r.livekit_api_url ?? null;
     body.secrets_source = s.settings.secretsSource;
-    body.problems = vaultProblem ? [vaultProblem, ...r.problems] : r.problems;
+    const problems = vaultProblem ? [vaultProblem, ...r.problems] : [...r.problems];
+    if (vaultProblem === null) {
+      const { status, problems: found } = await reconcilerHealth(ctx, s);
+      body.reconciler = status;
+      problems.push(...found);
+    }
+    body.problems = problems;
   }
   return json(body);
+}
+
+/** A reconciler that has not finished a pass for this long is reported as not running. */
+const RECONCILER_STALE_SECONDS = 300;
+/** An owed Tavus end older than this is reported. */
+const OWED_END_STALE_SECONDS = 900;
+
+/**
+ * The reconciler's state for the service role's health report: its last pass
+ * and the Tavus ends still owed, with a problem when it does not run, its last
+ * pass failed, or an end has been owed for long.
+ */
+async function reconcilerHealth(
+  ctx: Context,
+  s: Settings,
+): Promise<{ status: unknown; problems: Record<string, string>[] }> {
+  const problem = (code: string, message: string, fix: string) => ({
+    code,
+    variable: "RECONCILER",
+    message,
+    fix,
+    severity: "error",
+  });
+  let st;
+  try {
+    st = await ctx.sessions(s).reconcileStatus();
+  } catch (e) {
+    const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+    return {
+      status: null,
+      problems: [problem(code, "the reconciler's state could not be read", "check the database")],
+    };
+  }
+  const problems: Record<string, string>[] = [];
+  const schedule = "check the cron job livekit-tavus-edge-reconcile and RECONCILE_URL / " +
+    "RECONCILE_KEY in Vault (docs/reconciler.md)";
+  if (st.seconds_since_finished === null || st.seconds_since_finished > RECONCILER_STALE_SECONDS) {
+    problems.push(
+      problem(
+        "ERR_RECONCILER_NOT_RUNNING",
+        st.last_finished_at === null
+          ? "the reconciler has never finished a pass"
+          : `the reconciler's last pass finished ${Math.round(st.seconds_since_finished!)} s ago`,
+        schedule,
+      ),
+    );
+  } else if (st.last_ok === false) {
+    const errors = (st.last_summary as { errors?: unknown } | null)?.errors;
+    problems.push(
+      problem(
+        "ERR_RECONCILER_FAILED",
+        `the reconciler's last pass failed (${
+          Array.isArray(errors) ? errors.filter((e) => typeof e === "string").join(", ") : "?"
+        })`,
+        "see its reconcile_run log line; Tavus or LiveKit may be unreachable",
+      ),
+    );
+  }
+  if ((st.oldest_pending_seconds ?? 0) > OWED_END_STALE_SECONDS) {
+    problems.push(
+      problem(
+        "ERR_TAVUS_END_OWED",
+        `${st.pending_tavus_ends} Tavus conversation end(s) owed, the oldest for ${
+          Math.round(st.oldest_pending_seconds!)
+        } s`,
+        "check the Tavus key and Tavus' status; the reconciler retries them",
+      ),
+    );
+  }
+  return {
+    status: {
+      last_finished_at: st.last_finished_at,
+      last_ok: st.last_ok,
+      seconds_since_finished: st.seconds_since_finished,
+      running: st.running,
+      pending_tavus_ends: st.pending_tavus_ends,
+      oldest_pending_seconds: st.oldest_pending_seconds,
+    },
+    problems,
+  };
 }
