@@ -6,6 +6,7 @@
 import { type Page } from "playwright-core";
 import { serverApiRequest } from "livekit-tavus-edge";
 import { assert, assertEquals } from "../deno/assert.ts";
+import { payloadOf } from "../deno/fixtures.ts";
 import {
   API_KEY,
   API_SECRET,
@@ -15,6 +16,13 @@ import {
   startStack,
   USER_ID,
 } from "./stack.ts";
+
+/** The room a conversation's avatar token joins (its name carries the session, not the room). */
+function roomOf(body: Record<string, unknown>): unknown {
+  const props = body.properties as { livekit_room_token?: string } | undefined;
+  const video = payloadOf(props?.livekit_room_token ?? "..").video as { room?: string } | undefined;
+  return video?.room;
+}
 
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !canRun };
 
@@ -76,7 +84,7 @@ Deno.test({
   fn: async () => {
     assert(stack && page, "the browser test ran first");
     const conversation = [...stack.tavus.conversations.values()].find((c) =>
-      String(c.body.conversation_name ?? "").includes(roomName)
+      roomOf(c.body) === roomName
     );
     assert(conversation, "a Tavus conversation was created for the room");
     const avatar = stack.avatars.get(conversation.conversation_id);
@@ -116,7 +124,7 @@ Deno.test({
   fn: async () => {
     assert(stack && page, "the browser test ran first");
     const conversation = [...stack.tavus.conversations.values()].find((c) =>
-      String(c.body.conversation_name ?? "").includes(roomName)
+      roomOf(c.body) === roomName
     )!;
     await page.click("#leave");
     await stack.until("the page to leave", async () => (await demoState(page!)).phase === "left");
@@ -146,7 +154,7 @@ Deno.test({
     const room = await stack.signInAndJoin(p);
     assert(room !== roomName, "a new session gets a new room");
     const conversation = [...stack.tavus.conversations.values()].find((c) =>
-      String(c.body.conversation_name ?? "").includes(room)
+      roomOf(c.body) === room
     );
     assert(conversation, "a conversation for the new room");
     await stack.avatars.get(conversation.conversation_id)!.waitFor((e) => e.event === "published");
