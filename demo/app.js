@@ -12,68 +12,7 @@ import {
   TokenSource,
   Track,
 } from "./vendor/livekit-client.esm.mjs";
-
-/** What each failure code of the functions (and of this page) means to a user. */
-const MESSAGES = {
-  ERR_AUTH_MISSING: "You are not signed in: sign in first.",
-  ERR_AUTH_EXPIRED: "Your sign-in has expired: sign in again.",
-  ERR_AUTH_NOT_YET_VALID: "Your sign-in is not valid yet: check this device's clock.",
-  ERR_AUTH_SIGNATURE:
-    "Your sign-in was not accepted (wrong project or rotated keys): sign in again.",
-  ERR_AUTH_UNKNOWN_KEY:
-    "Your sign-in was not accepted (wrong project or rotated keys): sign in again.",
-  ERR_AUTH_ISSUER: "Your sign-in belongs to another project: sign in again.",
-  ERR_AUTH_AUDIENCE: "Your sign-in is not a user session: sign in again.",
-  ERR_AUTH_ROLE: "Your sign-in is not a user session: sign in again.",
-  ERR_AUTH_ANON_KEY: "The page sent the project's key instead of your session: sign in first.",
-  ERR_AUTH_ANONYMOUS_USER: "Guests cannot start an avatar: sign in with an account.",
-  ERR_AUTH_MALFORMED: "Your sign-in token is damaged: sign in again.",
-  ERR_AUTH_CLAIMS: "Your sign-in token is missing something: sign in again.",
-  ERR_AUTH_ALGORITHM: "Your sign-in token uses an unsupported algorithm: sign in again.",
-  ERR_AUTH_JWKS: "The server cannot check sign-ins right now: try again in a moment.",
-  ERR_AUTH_JWKS_UNAVAILABLE: "The server cannot check sign-ins right now: try again in a moment.",
-  ERR_SCENARIO_NOT_FOUND: "This scenario does not exist or is switched off: pick another.",
-  ERR_SCENARIO_ID: "That is not a valid scenario id.",
-  ERR_IDENTITY_NOT_ALLOWED: "You can only join as yourself.",
-  ERR_ROOM_NOT_ALLOWED: "That room is not one of your sessions.",
-  ERR_FIELD_NOT_ALLOWED: "The page asked for something the server does not allow.",
-  ERR_AGENT_NOT_ALLOWED: "That agent may not be started from here.",
-  ERR_UNKNOWN_FIELD: "The page sent a field the server does not know.",
-  ERR_SESSION_LIMIT: "You already have the most sessions allowed: leave one first.",
-  ERR_SESSION_ENDING: "Your last session is still ending: try again in a few seconds.",
-  ERR_SESSION_CONFLICT: "Your session ended while the avatar was starting: join again.",
-  ERR_ROOM_TAKEN: "That room name is in use: pick another.",
-  ERR_ROOM_CONFLICT: "You already have a session of this scenario in another room: leave it first.",
-  ERR_SESSION_NOT_FOUND: "There is no open session to leave.",
-  ERR_RATE_LIMITED: "Too many requests: wait a minute and try again.",
-  ERR_TAVUS_CONCURRENCY: "All avatars are busy right now: try again in a few minutes.",
-  ERR_TAVUS_RATE_LIMITED: "The avatar service is busy: try again in a moment.",
-  ERR_TAVUS_TIMEOUT: "The avatar service did not answer in time: try again.",
-  ERR_TAVUS_UNAUTHORIZED: "The avatar service refused this server's key: tell the site's operator.",
-  ERR_TAVUS_REPLICA:
-    "This scenario's avatar does not exist at the avatar service: tell the site's operator.",
-  ERR_TAVUS_PERSONA:
-    "This scenario's persona does not exist at the avatar service: tell the site's operator.",
-  ERR_TAVUS_REJECTED: "The avatar service refused to start: tell the site's operator.",
-  ERR_TAVUS_UNAVAILABLE: "The avatar service is down: try again later.",
-  ERR_TAVUS_BAD_RESPONSE: "The avatar service answered strangely: try again later.",
-  ERR_TAVUS_NETWORK: "The avatar service cannot be reached: try again later.",
-  ERR_LIVEKIT_UPSTREAM: "The video server refused a request: try again.",
-  ERR_LIVEKIT_NETWORK: "The video server cannot be reached: try again later.",
-  ERR_LIVEKIT_TIMEOUT: "The video server did not answer in time: try again.",
-  ERR_DATABASE: "The database is unavailable: try again in a moment.",
-  ERR_DATABASE_UNAVAILABLE: "The database is unavailable: try again in a moment.",
-  ERR_DATABASE_TIMEOUT: "The database did not answer in time: try again.",
-  ERR_NOT_CONFIGURED: "The server is not set up completely: tell the site's operator.",
-  ERR_CONFIG_VAULT: "The server cannot read its secrets: tell the site's operator.",
-  ERR_CONFIG_VAULT_TIMEOUT: "The server cannot read its secrets: tell the site's operator.",
-  ERR_INTERNAL: "Something went wrong on the server: try again.",
-  // This page's own codes.
-  DEMO_SIGNIN_FAILED: "Sign-in failed: check the email and password.",
-  DEMO_NETWORK: "The server cannot be reached: is it running?",
-  DEMO_LIVEKIT_CONNECT: "Could not connect to the video room.",
-  DEMO_CAMERA_DENIED: "Camera or microphone not allowed: you can still see and hear the avatar.",
-};
+import { MESSAGES } from "./messages.js";
 
 const $ = (id) => document.getElementById(id);
 /** State the page exposes (the end-to-end suite reads it). */

@@ -91,7 +91,9 @@ export function startDemoServer(o: DemoOptions): DemoServer {
       if (req.method === "GET" && (path === "/" || path === "/index.html")) {
         return file(`${demoDir}index.html`);
       }
-      if (req.method === "GET" && path === "/app.js") return file(`${demoDir}app.js`);
+      if (req.method === "GET" && (path === "/app.js" || path === "/messages.js")) {
+        return file(`${demoDir}${path.slice(1)}`);
+      }
       const v = path.match(/^\/vendor\/(livekit-client\.esm\.mjs(?:\.map)?)$/);
       if (req.method === "GET" && v) return file(`${vendor}${v[1]}`);
       if (req.method === "GET" && path === "/config.json") {

@@ -108,10 +108,12 @@ go_tool livekit-server github.com/livekit/livekit-server/cmd/server
 
 # livekit-agents and the LiveKit Python rtc SDK for the end-to-end suite (an agent worker and the
 # Tavus stand-in's avatar), in their own virtualenv: livekit-agents pins its own livekit version.
+e2e_reqs="$(cat "$ROOT/tests/e2e/requirements.txt" "$ROOT/tests/e2e/constraints.txt")"
 if [ ! -x "$ROOT/.venv-e2e/bin/python" ] ||
-  ! cmp -s "$ROOT/tests/e2e/requirements.txt" "$ROOT/.venv-e2e/.requirements.txt" 2>/dev/null; then
+  [ "$e2e_reqs" != "$(cat "$ROOT/.venv-e2e/.requirements.txt" 2>/dev/null)" ]; then
   log "installing the end-to-end suite's Python peers (livekit-agents, livekit rtc)"
   python3 -m venv "$ROOT/.venv-e2e"
-  "$ROOT/.venv-e2e/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/e2e/requirements.txt"
-  cp "$ROOT/tests/e2e/requirements.txt" "$ROOT/.venv-e2e/.requirements.txt"
+  "$ROOT/.venv-e2e/bin/pip" install --quiet --disable-pip-version-check \
+    -r "$ROOT/tests/e2e/requirements.txt" -c "$ROOT/tests/e2e/constraints.txt"
+  printf '%s' "$e2e_reqs" >"$ROOT/.venv-e2e/.requirements.txt"
 fi

@@ -1,0 +1,32 @@
+// The demo page (demo/) has a sentence for every code livekit-token can answer with: each code
+// the status table of docs/http-api.md names, and every ERR_AUTH_* / ERR_SCENARIO_* code of the
+// package's ErrorCode union (the table names those by pattern).
+import { MESSAGES } from "../../demo/messages.js";
+import { assert, assertEquals } from "./assert.ts";
+
+const root = new URL("../../", import.meta.url);
+
+/** Codes a caller of livekit-token can get; webhook and callback codes are not theirs. */
+function tokenRouteCodes(): string[] {
+  const doc = Deno.readTextFileSync(new URL("docs/http-api.md", root));
+  const start = doc.indexOf("HTTP statuses of the avatar flow");
+  assert(start >= 0, "docs/http-api.md has no status table");
+  const table = doc.slice(start, doc.indexOf("\n\n", doc.indexOf("| status", start)));
+  const listed = [...table.matchAll(/`(ERR_[A-Z0-9_]+)`/g)].map((m) => m[1]!);
+  const errors = Deno.readTextFileSync(new URL("js/src/errors.ts", root));
+  const union = errors.slice(errors.indexOf("export type ErrorCode ="));
+  const patterned = [...union.matchAll(/"(ERR_(?:AUTH|SCENARIO)_[A-Z0-9_]+)"/g)].map((m) => m[1]!);
+  return [...new Set([...listed, ...patterned])]
+    .filter((c) => !/^ERR_(WEBHOOK|TOKEN)_/.test(c) && c !== "ERR_TAVUS_BAD_CALLBACK")
+    .sort();
+}
+
+Deno.test("the demo page has a message for every code livekit-token answers with", () => {
+  const codes = tokenRouteCodes();
+  assert(codes.length > 40, `only ${codes.length} codes found`);
+  assertEquals(codes.filter((c) => !(c in MESSAGES)), []);
+  for (const [code, text] of Object.entries(MESSAGES)) {
+    assert(/^(ERR|DEMO)_[A-Z0-9_]+$/.test(code), code);
+    assert(text.length > 10 && !text.includes("undefined"), `${code}: ${text}`);
+  }
+});
