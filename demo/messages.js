@@ -26,6 +26,8 @@ export const MESSAGES = {
   ERR_AGENT_NOT_ALLOWED: "That agent may not be started from here.",
   ERR_UNKNOWN_FIELD: "The page sent a field the server does not know.",
   ERR_SESSION_LIMIT: "You already have the most sessions allowed: leave one first.",
+  ERR_SESSION_CLEANUP_PENDING:
+    "Your earlier session's avatar is still being shut down: try again in a minute.",
   ERR_SESSION_ENDING: "Your last session is still ending: try again in a few seconds.",
   ERR_SESSION_CONFLICT: "Your session ended while the avatar was starting: join again.",
   ERR_ROOM_TAKEN: "That room name is in use: pick another.",

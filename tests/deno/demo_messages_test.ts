@@ -6,7 +6,7 @@ import { assert, assertEquals } from "./assert.ts";
 
 const root = new URL("../../", import.meta.url);
 
-/** Codes a caller of livekit-token can get; webhook and callback codes are not theirs. */
+/** Codes a caller of livekit-token can get; webhook, callback and reconcile codes are not theirs. */
 function tokenRouteCodes(): string[] {
   const doc = Deno.readTextFileSync(new URL("docs/http-api.md", root));
   const start = doc.indexOf("HTTP statuses of the avatar flow");
@@ -17,7 +17,8 @@ function tokenRouteCodes(): string[] {
   const union = errors.slice(errors.indexOf("export type ErrorCode ="));
   const patterned = [...union.matchAll(/"(ERR_(?:AUTH|SCENARIO)_[A-Z0-9_]+)"/g)].map((m) => m[1]!);
   return [...new Set([...listed, ...patterned])]
-    .filter((c) => !/^ERR_(WEBHOOK|TOKEN)_/.test(c) && c !== "ERR_TAVUS_BAD_CALLBACK")
+    .filter((c) => !/^ERR_(WEBHOOK|TOKEN)_/.test(c))
+    .filter((c) => !["ERR_TAVUS_BAD_CALLBACK", "ERR_AUTH_SERVICE_ROLE_REQUIRED"].includes(c))
     .sort();
 }
 
