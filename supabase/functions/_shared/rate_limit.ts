@@ -9,6 +9,7 @@ import type { Logger } from "./log.ts";
 
 const WINDOW_MS = 60_000;
 const MAX_KEYS = 10_000;
+const EVICT_BATCH = 100;
 
 /** Counts requests per key in one-minute windows. */
 export class RateLimiter {
@@ -22,7 +23,7 @@ export class RateLimiter {
     if (limit <= 0) return;
     let w = this.#windows.get(key);
     if (!w || nowMs - w.start >= WINDOW_MS) {
-      if (this.#windows.size >= MAX_KEYS) this.#evict(nowMs);
+      if (this.#windows.size >= MAX_KEYS) this.#evict(nowMs, limit);
       w = { start: nowMs, count: 0 };
       this.#windows.set(key, w);
     }
@@ -39,10 +40,34 @@ export class RateLimiter {
     }
   }
 
-  #evict(nowMs: number): void {
+  /** How many keys are counted. */
+  get size(): number {
+    return this.#windows.size;
+  }
+
+  /**
+   * Makes room for one key. Expired windows go first; then, oldest first,
+   * windows of keys within their limit (they lose at most a partial count);
+   * a key over its limit is dropped only when every counted key is over it,
+   * and then the one whose window ends first. Never everyone at once: clearing
+   * the table would hand every limited caller a fresh budget.
+   */
+  #evict(nowMs: number, limit: number): void {
     for (const [k, w] of this.#windows) {
       if (nowMs - w.start >= WINDOW_MS) this.#windows.delete(k);
     }
-    if (this.#windows.size >= MAX_KEYS) this.#windows.clear();
+    if (this.#windows.size < MAX_KEYS) return;
+    const byAge = [...this.#windows].sort(([, a], [, b]) => a.start - b.start);
+    // A batch at a time, so the sort is paid once per hundred new keys, not for each.
+    const excess = this.#windows.size - MAX_KEYS + EVICT_BATCH;
+    let removed = 0;
+    for (const [k, w] of byAge) {
+      if (removed >= excess) return;
+      if (w.count <= limit) this.#windows.delete(k), removed++;
+    }
+    for (const [k] of byAge) {
+      if (removed >= excess) return;
+      if (this.#windows.delete(k)) removed++;
+    }
   }
 }
