@@ -29,7 +29,7 @@ export interface Caller {
 
 /** How long a fetched JWKS is reused. */
 const JWKS_TTL_MS = 10 * 60 * 1000;
-/** A token with an unknown `kid` refetches the JWKS at most this often (key rotation). */
+/** The JWKS endpoint is asked at most this often per instance (unknown `kid`, failures). */
 const JWKS_REFETCH_MS = 30 * 1000;
 
 /** The bearer token of `Authorization: Bearer <token>`, or null. */
@@ -49,6 +49,10 @@ export interface AuthDeps {
 /** Verifies callers; holds the per-instance JWKS cache. */
 export class Authenticator {
   #jwks: { url: string; keys: JsonWebKeySet; at: number } | null = null;
+  /** The last fetch started (successful or not), for the once-per-30-s limit. */
+  #attempt: { url: string; at: number } | null = null;
+  /** The fetch in flight, shared by every request that needs it. */
+  #inflight: { url: string; done: Promise<void> } | null = null;
 
   constructor(private readonly deps: AuthDeps) {}
 
@@ -128,51 +132,69 @@ export class Authenticator {
     }
   }
 
-  /** The JWKS: `SUPABASE_JWKS`, else fetched (and refetched for an unknown kid). */
+  /**
+   * The JWKS: `SUPABASE_JWKS`, else fetched from Supabase Auth and cached for
+   * 10 minutes. A token whose `kid` is not in the cache may refresh it (key
+   * rotation), but the endpoint is asked at most once per 30 s per instance,
+   * whatever the outcome (a failure is remembered as long), and concurrent
+   * requests share one fetch: hostile tokens with made-up key ids, or a JWKS
+   * endpoint that fails, cannot turn requests into outbound fetches. While any
+   * keys are cached they are used (a token for another key is then a 401
+   * `ERR_AUTH_UNKNOWN_KEY`); only without any is the answer 503.
+   */
   async #keys(s: Settings, kid: string | undefined): Promise<JsonWebKeySet | undefined> {
     if (s.jwks) return s.jwks;
     if (!s.settings.supabaseUrl) return undefined;
     const url = `${s.settings.supabaseUrl}/auth/v1/.well-known/jwks.json`;
     const now = this.deps.now().getTime();
-    const cached = this.#jwks?.url === url ? this.#jwks : null;
-    const known = kid === undefined || cached?.keys.keys.some((k) => k.kid === kid);
-    if (
-      cached && (now - cached.at < JWKS_TTL_MS) &&
-      (known || now - cached.at < JWKS_REFETCH_MS)
-    ) {
-      return cached.keys;
+    const cached = () => (this.#jwks?.url === url ? this.#jwks : null);
+    const c = cached();
+    const known = kid === undefined || c?.keys.keys.some((k) => k.kid === kid);
+    if (c && now - c.at < JWKS_TTL_MS && known) return c.keys;
+    const last = this.#attempt?.url === url ? this.#attempt : null;
+    if (!last || now - last.at >= JWKS_REFETCH_MS) {
+      this.#attempt = { url, at: now };
+      this.#inflight = { url, done: this.#fetchJwks(url, now) };
     }
-    const res = await fetchWithTimeout(
-      this.deps.fetch,
-      url,
-      { headers: { accept: "application/json" } },
-      5_000,
-      "Supabase Auth (JWKS)",
-      { timeout: "ERR_AUTH_JWKS_UNAVAILABLE", network: "ERR_AUTH_JWKS_UNAVAILABLE" },
-    ).catch((e) => {
-      if (cached) return null; // keep using the keys we have
-      throw new HttpError(503, "ERR_AUTH_JWKS_UNAVAILABLE", (e as Error).message, {
-        "retry-after": "30",
-      });
-    });
-    if (res === null) return cached!.keys;
-    let body: unknown = null;
+    if (this.#inflight?.url === url) await this.#inflight.done;
+    const after = cached();
+    if (after) return after.keys;
+    const retry = Math.max(1, Math.ceil((JWKS_REFETCH_MS - (now - this.#attempt!.at)) / 1000));
+    throw new HttpError(
+      503,
+      "ERR_AUTH_JWKS_UNAVAILABLE",
+      "the project's JWKS could not be read (Supabase Auth did not answer with keys)",
+      { "retry-after": String(retry) },
+    );
+  }
+
+  /** One fetch of the JWKS; on success the cache is replaced. Never throws. */
+  async #fetchJwks(url: string, at: number): Promise<void> {
     try {
-      body = await res.json();
-    } catch {
-      // handled below
-    }
-    const keys = (body as JsonWebKeySet | null)?.keys;
-    if (!res.ok || !Array.isArray(keys)) {
-      if (cached) return cached.keys;
-      throw new HttpError(
-        503,
-        "ERR_AUTH_JWKS_UNAVAILABLE",
-        `the project's JWKS could not be read (HTTP ${res.status})`,
-        { "retry-after": "30" },
+      const res = await fetchWithTimeout(
+        this.deps.fetch,
+        url,
+        { headers: { accept: "application/json" } },
+        5_000,
+        "Supabase Auth (JWKS)",
+        { timeout: "ERR_AUTH_JWKS_UNAVAILABLE", network: "ERR_AUTH_JWKS_UNAVAILABLE" },
       );
+      let body: unknown = null;
+      try {
+        body = await res.json();
+      } catch {
+        // handled below
+      }
+      const keys = (body as JsonWebKeySet | null)?.keys;
+      if (res.ok && Array.isArray(keys)) {
+        this.#jwks = { url, keys: body as JsonWebKeySet, at };
+        return;
+      }
+      this.deps.log("warn", "jwks_unavailable", { status: res.status });
+    } catch (e) {
+      this.deps.log("warn", "jwks_unavailable", {
+        code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+      });
     }
-    this.#jwks = { url, keys: body as JsonWebKeySet, at: now };
-    return this.#jwks.keys;
   }
 }
