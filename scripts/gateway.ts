@@ -9,9 +9,13 @@
  *
  * With --dev-session-store and no SUPABASE_URL, the gateway also holds one
  * in-memory session store (the development implementation of the functions'
- * SessionStore) and gives the functions its loopback address in
- * DEV_SESSION_STORE_URL, so that sessions started by livekit-token are seen by
- * livekit-webhook, which runs in another process. Development only.
+ * SessionStore) and gives the functions its address in DEV_SESSION_STORE_URL,
+ * so that sessions started by livekit-token are seen by livekit-webhook, which
+ * runs in another process. Development only. The store listens on its own
+ * loopback port (never the gateway's), under a path with a random secret made
+ * at start, and takes only application/json without Origin or Sec-Fetch-Site
+ * headers: neither a web page nor another user's client can list, end or plant
+ * sessions through it.
  *
  * Usage: deno run -A scripts/gateway.ts [--port 54321] [--dev-session-store]
  */
@@ -30,9 +34,18 @@ function argValue(name: string): string | undefined {
 
 const port = Number(argValue("--port") ?? "54321");
 const host = "127.0.0.1";
-const DEV_STORE_PATH = "/_dev/sessions";
 const devStore = Deno.args.includes("--dev-session-store") && !Deno.env.get("SUPABASE_URL")
   ? new MemorySessionStore()
+  : null;
+// The store's own loopback server: a free port and a random secret path, known only to the
+// functions this gateway starts.
+const devStoreSecret = [...crypto.getRandomValues(new Uint8Array(24))]
+  .map((b) => b.toString(16).padStart(2, "0")).join("");
+const devStoreServer = devStore
+  ? Deno.serve(
+    { hostname: host, port: 0, onListen: () => {} },
+    (req) => serveDevSessionStore(devStore, req, devStoreSecret),
+  )
   : null;
 
 function functionNames(): string[] {
@@ -90,7 +103,9 @@ for (const name of functionNames()) {
     ],
     env: {
       DENO_SERVE_ADDRESS: `tcp:${host}:${p}`,
-      ...(devStore && { DEV_SESSION_STORE_URL: `http://${host}:${port}${DEV_STORE_PATH}` }),
+      ...(devStoreServer && {
+        DEV_SESSION_STORE_URL: `http://${host}:${devStoreServer.addr.port}/${devStoreSecret}`,
+      }),
     },
     stdout: "inherit",
     stderr: "inherit",
@@ -115,9 +130,6 @@ Deno.addSignalListener("SIGTERM", shutdown);
 
 Deno.serve({ hostname: host, port, onListen: () => {} }, async (req) => {
   const url = new URL(req.url);
-  if (devStore && url.pathname.startsWith(`${DEV_STORE_PATH}/`)) {
-    return await serveDevSessionStore(devStore, req);
-  }
   const m = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
   const target = m ? upstream.get(m[1]) : undefined;
   if (!m || target === undefined) {

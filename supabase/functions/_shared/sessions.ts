@@ -607,21 +607,51 @@ export class DevSessionStoreClient implements SessionStore {
   }
 }
 
-/** Serves a store to {@linkcode DevSessionStoreClient}s: `POST /<method>` with the arguments. */
-export async function serveDevSessionStore(store: SessionStore, req: Request): Promise<Response> {
-  const method = new URL(req.url).pathname.split("/").pop() as (typeof STORE_METHODS)[number];
-  if (req.method !== "POST" || !STORE_METHODS.includes(method)) {
-    return Response.json({ error: { code: "ERR_NOT_FOUND", message: "no such method" } }, {
-      status: 404,
-    });
+/**
+ * Serves a store to {@linkcode DevSessionStoreClient}s: `POST /<secret>/<method>`
+ * with the arguments as a JSON array. Development only, and guarded as if a
+ * browser were around: the path carries a random secret (the gateway's
+ * `DEV_SESSION_STORE_URL`), only `application/json` is accepted (a cross-site
+ * page cannot send it without a preflight), and a request that says it comes
+ * from a page (`Origin`, `Sec-Fetch-Site`) is refused.
+ */
+export async function serveDevSessionStore(
+  store: SessionStore,
+  req: Request,
+  secret: string,
+): Promise<Response> {
+  const refuse = (status: number, code: string, message: string) =>
+    Response.json({ error: { code, message } }, { status });
+  const [, presented, method, ...rest] = new URL(req.url).pathname.split("/");
+  if (
+    req.method !== "POST" || rest.length > 0 || presented === undefined ||
+    !constantTimeEqual(presented, secret) ||
+    !STORE_METHODS.includes(method as (typeof STORE_METHODS)[number])
+  ) {
+    return refuse(404, "ERR_NOT_FOUND", "no such method");
+  }
+  if (req.headers.has("origin") || req.headers.has("sec-fetch-site")) {
+    return refuse(403, "ERR_FORBIDDEN", "the development session store is not for web pages");
+  }
+  if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
+    return refuse(415, "ERR_UNSUPPORTED_MEDIA_TYPE", "send the arguments as application/json");
   }
   try {
     const args = await req.json();
+    if (!Array.isArray(args)) return refuse(400, "ERR_BAD_JSON", "send the arguments as an array");
     // deno-lint-ignore no-explicit-any
-    const result = await (store[method] as (...a: any[]) => Promise<unknown>)(...args);
+    const fn = store[method as (typeof STORE_METHODS)[number]] as (...a: any[]) => Promise<unknown>;
+    const result = await fn.apply(store, args);
     return Response.json({ result });
   } catch (e) {
     const code = e instanceof SessionError ? e.code : "ERR_INTERNAL";
     return Response.json({ error: { code, message: (e as Error).message } });
   }
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
