@@ -4,8 +4,9 @@
 #   - Node (>= 20): tests/package/check.mjs (mint, verify, webhooks, validation,
 #     every shared vector), tests/package/readme.mjs (livekit-server-sdk's README
 #     examples, unchanged but for the import), tests/package/graph.mjs (the
-#     main entry loads the token core only; every `exports` target is there) and
-#     a strict type-check of tests/package/consumer.ts;
+#     main entry loads the token core only; every `exports` target is there),
+#     tests/package/require.cjs (CommonJS require() of the ES module) and a
+#     strict type-check of tests/package/consumer.ts;
 #   - Deno: the same checks and type-check, the package resolved from the
 #     project's node_modules by its name (a local path: it is not published);
 #   - Bun (from npm, pinned in tools/): the same checks;
@@ -46,7 +47,8 @@ project() {
   "dependencies": { "livekit-tavus-edge": "file:../$tarball" } }
 JSON
   cp tests/package/check.mjs tests/package/vectors.mjs tests/package/consumer.ts \
-    tests/package/tsconfig.json tests/package/readme.mjs tests/package/graph.mjs "$dir/"
+    tests/package/tsconfig.json tests/package/readme.mjs tests/package/graph.mjs \
+    tests/package/require.cjs "$dir/"
   cp -r tests/package/sdk-readme "$dir/"
   (cd "$dir" && npm install --offline --no-audit --no-fund --loglevel=error >/dev/null) ||
     { fail "$1: npm install of the tarball"; return 1; }
@@ -116,6 +118,7 @@ if project node; then
   run_check node node "$work/node/check.mjs" "$vectors" node
   run_check readme-node bash -c "cd '$work/node' && node readme.mjs sdk-readme readme-node"
   run_check graph bash -c "cd '$work/node' && node graph.mjs"
+  run_check require-node bash -c "cd '$work/node' && node require.cjs node"
   typecheck node tsc -p "$work/node/tsconfig.json"
 fi
 
@@ -135,6 +138,7 @@ if command -v bun >/dev/null 2>&1 && bun --version >/dev/null 2>&1; then
     log "Bun $(bun --version): the installed tarball"
     run_check bun bash -c "cd '$work/bun' && bun check.mjs '$vectors' bun"
     run_check readme-bun bash -c "cd '$work/bun' && bun readme.mjs sdk-readme readme-bun"
+    run_check require-bun bash -c "cd '$work/bun' && bun require.cjs bun"
   fi
 else
   echo "bun: not installed (scripts/setup.sh installs it from npm); not tested" >&2

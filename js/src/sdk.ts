@@ -87,6 +87,14 @@ function toleranceSeconds(tolerance: string | number): number {
   }
 }
 
+/**
+ * Whether livekit-server-sdk would have replaced this ttl by its default
+ * (`options.ttl || "6h"`): 0, NaN and "" (a number reads back as `"<n>s"`).
+ */
+function sdkDefaultsTtl(ttl: number | string): boolean {
+  return ttl === "" || ttl === "0s" || ttl === "NaNs" || (typeof ttl === "number" && !ttl);
+}
+
 /** Keeps only the entries that are set. */
 function defined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
@@ -273,7 +281,19 @@ export class AccessToken {
       ...this.#settings,
     };
     if (this.identity) options.identity = this.identity;
-    return createAccessToken(this.#apiKey, this.#apiSecret, options);
+    try {
+      return createAccessToken(this.#apiKey, this.#apiSecret, options);
+    } catch (e) {
+      // Say why code that worked with livekit-server-sdk fails here.
+      if (e instanceof EdgeError && e.code === "ERR_INVALID_TTL" && sdkDefaultsTtl(this.ttl)) {
+        throw new EdgeError(
+          "ERR_INVALID_TTL",
+          `${e.message} (livekit-server-sdk silently uses 6 h for a ttl of 0, NaN or ""; ` +
+            "this package refuses it: give the lifetime you mean, or leave ttl out for 6 h)",
+        );
+      }
+      throw e;
+    }
   }
 }
 

@@ -254,7 +254,12 @@ Deno.test("AccessToken: errors are promise rejections with their codes", async (
   await assertRejects(() => theirs.toJwt());
 
   // Stricter than livekit-server-sdk (which accepts or ignores all of these).
-  await assertRejects(() => at({ identity: "i", ttl: 0 }).toJwt(), code("ERR_INVALID_TTL"));
+  await assertRejects(() => at({ identity: "i", ttl: 0 }).toJwt(), (e) => {
+    code("ERR_INVALID_TTL")(e);
+    assert(String((e as Error).message).includes("livekit-server-sdk silently uses 6 h"));
+  });
+  await assertRejects(() => at({ identity: "i", ttl: "" }).toJwt(), code("ERR_INVALID_TTL"));
+  await assertRejects(() => at({ identity: "i", ttl: NaN }).toJwt(), code("ERR_INVALID_TTL"));
   await assertRejects(() => at({ identity: "i", ttl: -60 }).toJwt(), code("ERR_INVALID_TTL"));
   await assertRejects(() => at({ identity: "i", ttl: "30 days" }).toJwt(), code("ERR_INVALID_TTL"));
   await assertRejects(
