@@ -11,7 +11,7 @@ the job's metadata) and run speech-to-text, an LLM and text-to-speech.
 
 Prints one JSON line per event on stdout: {"event": "registered"},
 {"event": "job", "room", "agent_name", "metadata", "job_id"}, {"event": "joined", "room",
-"identity"}.
+"identity"}, {"event": "job_ended", "job_id", "room", "reason"}.
 """
 
 import asyncio
@@ -31,6 +31,11 @@ def say(event: str, **fields) -> None:
 async def entrypoint(ctx: JobContext) -> None:
     say("job", job_id=ctx.job.id, room=ctx.job.room.name, agent_name=ctx.job.agent_name,
         metadata=ctx.job.metadata)
+
+    async def _ended(reason: str = "") -> None:
+        say("job_ended", job_id=ctx.job.id, room=ctx.job.room.name, reason=str(reason))
+
+    ctx.add_shutdown_callback(_ended)
     await ctx.connect(auto_subscribe=agents.AutoSubscribe.SUBSCRIBE_NONE)
     say("joined", room=ctx.room.name, identity=ctx.room.local_participant.identity)
 
