@@ -272,6 +272,66 @@ def supabase_seeds():
     ]
 
 
+def mint_seeds():
+    """`now byte, options JSON`: every grant, proto names, limits, typos."""
+    def o(options, now=NOW_BYTE):
+        return bytes([now]) + (options if isinstance(options, bytes) else j(options))
+    return [
+        o({}),
+        o({"identity": "ada", "name": "Ada", "ttl": 600,
+           "video": {"roomJoin": True, "room": "lobby", "canPublish": False}}),
+        o({"identity": "a", "ttl": "1.5h", "kind": "agent",
+           "attributes": {"lk.publish_on_behalf": "u", "b": "2"},
+           "video": {"roomJoin": True, "room": "r", "canPublishSources": ["camera", "microphone"]},
+           "roomConfig": {"agents": [{"agentName": "tutor", "metadata": "{}"}, {}]}}),
+        o({"roomConfig": {"name": "r", "empty_timeout": "30", "departureTimeout": 0,
+                          "agents": [{"agent_name": "x", "restart_policy": "JR_NEVER"}],
+                          "egress": {"tracks": {"filepath": "x"}}, "tags": {"a": "b"}}}),
+        o({"allowRoomConfigEgress": True,
+           "roomConfig": {"egress": {"room": {"fileOutputs": [{"s3": {"secret": "SK"}}]}}}}),
+        o({"sip": {"admin": True}, "agent": {"dispatchAdmin": True},
+           "agentEndpoint": {"call": True, "agentName": "a"},
+           "agentThread": {"threadIds": ["t1"], "read": True},
+           "inference": {"perform": True}, "observability": {"write": True},
+           "kindDetails": ["CLOUD_AGENT"], "sha256": "abc=", "roomPreset": "p"}),
+        o({"video": {"canpublish": False}}),
+        o({"ttl": 90.25, "name": "", "metadata": "", "video": {"hidden": False}}),
+        o({"ttl": "7d", "identity": "i" * 257}),
+        o(b'{"identity":"a","identity":"b"}'),
+        o(b'{"ttl":1e300,"kind":"robot"}'),
+        o(b'{"name":"\u00e9\ud83c\udf99","metadata":"\"q\"\\"}'),
+    ]
+
+
+def token_request_seeds():
+    """`settings bits, now byte, body`: the standard endpoint's fields and the policy's refusals."""
+    def b(body, bits=0):
+        return bytes([bits, NOW_BYTE]) + (body if isinstance(body, bytes) else j(body))
+    return [
+        b({}),
+        b(b""),
+        b({"participant_name": "Ada", "participant_metadata": "m",
+           "participant_attributes": {"level": "b2"}}),
+        b({"participantName": "Ada", "roomConfig": {"agents": [{"agentName": "helper", "metadata": "x"}]}}, 16),
+        b({"room_config": {"agents": [{"agent_name": "tutor"}]}}, 1),
+        b({"participant_identity": "someone-else"}),
+        b({"participant_identity": "someone-else"}, 4),
+        b({"room_name": "avatar-1234"}),
+        b({"room_name": "mine"}, 8),
+        b({"scenario_id": "casual-conversation"}, 32),
+        b({"scenario_id": "travel-guide"}, 32),
+        b({"scenario_id": "Not A Slug"}),
+        b({"participant_attributes": {"lk.agent": "x"}}),
+        b({"room_config": {"name": "x"}}),
+        b({"room_config": {"agents": [{"agent_name": "x", "deployment": "y"}]}}),
+        b({"unknown": 1}),
+        b(b'{"room_name":"a","roomName":"b"}'),
+        b(b'[1,2]'),
+        b(b'{"participant_name":"\u0001"}'),
+        b({"participant_attributes": {str(i): "v" for i in range(40)}}),
+    ]
+
+
 if __name__ == "__main__":
     write("verify_token", verify_seeds())
     write("webhook", webhook_seeds())
@@ -279,6 +339,8 @@ if __name__ == "__main__":
     write("config", config_seeds())
     write("scenario", scenario_seeds())
     write("supabase_jwt", supabase_seeds())
+    write("mint", mint_seeds())
+    write("token_request", token_request_seeds())
     for t in sorted(os.listdir(ROOT)):
         files = os.listdir(os.path.join(ROOT, t))
         size = sum(os.path.getsize(os.path.join(ROOT, t, f)) for f in files)

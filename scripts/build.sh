@@ -4,9 +4,18 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-log "building the wasm core (release, size-tuned)"
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
-raw_in="target/wasm32-unknown-unknown/release/livekit_tavus_edge.wasm"
+nightly="$(wasm_nightly)"
+if [ -n "$nightly" ]; then
+  log "building the wasm core (release, size-tuned: $nightly, build-std, immediate-abort panics)"
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo "+$nightly" build --quiet \
+    --release --target wasm32-unknown-unknown --lib -Zbuild-std=std,panic_abort \
+    --target-dir target/wasm-nightly
+  raw_in="target/wasm-nightly/wasm32-unknown-unknown/release/livekit_tavus_edge.wasm"
+else
+  log "building the wasm core (release, stable: no pinned nightly, so a larger module)"
+  cargo build --quiet --release --target wasm32-unknown-unknown --lib
+  raw_in="target/wasm32-unknown-unknown/release/livekit_tavus_edge.wasm"
+fi
 
 gen="$ROOT/js/gen"
 tmp="$(mktemp -d)"
@@ -27,9 +36,7 @@ mkdir -p "$gen"
   cat "$tmp/livekit_tavus_edge.js"
 } >"$gen/livekit_tavus_edge.js"
 cp "$tmp/livekit_tavus_edge.d.ts" "$gen/livekit_tavus_edge.d.ts"
-# The JS half of the boundary (src/wasm_tape.js), which the glue imports from snippets/.
 rm -rf "$gen/snippets"
-if [ -d "$tmp/snippets" ]; then cp -r "$tmp/snippets" "$gen/snippets"; else mkdir "$gen/snippets"; fi
 cp "$tmp/livekit_tavus_edge_bg.opt.wasm" "$gen/livekit_tavus_edge.wasm"
 node scripts/embed-wasm.mjs "$gen/livekit_tavus_edge.wasm" "$gen"
 
@@ -47,7 +54,6 @@ find "$ROOT/js/dist/src" -name '*.d.ts' -exec sed -i -E "s#([\"'])(\.\.?/[^\"']*
 mkdir -p "$ROOT/js/dist/gen"
 cp "$gen"/livekit_tavus_edge.js "$gen"/livekit_tavus_edge.d.ts "$gen"/wasm_bytes.js "$gen"/wasm_bytes.d.ts \
   "$ROOT/js/dist/gen/"
-cp -r "$gen/snippets" "$ROOT/js/dist/gen/"
 tarball=$(cd "$ROOT/js" && npm pack --dry-run --json --loglevel=error |
   node -e 'const [p] = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(p.size, p.unpackedSize, p.entryCount)')
 read -r tgz unpacked entries <<<"$tarball"
@@ -60,4 +66,3 @@ rm -rf "$vendor"
 mkdir -p "$vendor/src" "$vendor/gen"
 cp "$ROOT"/js/src/*.ts "$vendor/src/"
 cp "$gen"/livekit_tavus_edge.js "$gen"/livekit_tavus_edge.d.ts "$gen"/wasm_bytes.js "$gen"/wasm_bytes.d.ts "$vendor/gen/"
-cp -r "$gen/snippets" "$vendor/gen/"

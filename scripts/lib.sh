@@ -15,3 +15,19 @@ wasm_bindgen_version() {
 }
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+
+# The wasm release build uses this nightly's build-std with immediate-abort panics
+# (no panic messages or locations in the module: BENCHMARKS.md). A toolchain named
+# `nightly` of the same date serves too. Prints the toolchain to use, or nothing.
+WASM_NIGHTLY_DATE=2026-05-19
+wasm_nightly() {
+  local t
+  for t in "nightly-$WASM_NIGHTLY_DATE" nightly; do
+    if rustc "+$t" --version 2>/dev/null | grep -q "$WASM_NIGHTLY_DATE" &&
+      rustup component list --toolchain "$t" --installed 2>/dev/null | grep -q '^rust-src' &&
+      rustup target list --toolchain "$t" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+      echo "$t"
+      return 0
+    fi
+  done
+}

@@ -24,6 +24,19 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The pinned nightly (with rust-src and the wasm target) for the size-tuned wasm build.
+if [ -z "$(wasm_nightly)" ]; then
+  log "adding the pinned nightly toolchain nightly-$WASM_NIGHTLY_DATE (rust-src, wasm32) for the wasm build"
+  if rustc +nightly --version 2>/dev/null | grep -q "$WASM_NIGHTLY_DATE"; then
+    rustup component add rust-src --toolchain nightly &&
+      rustup target add wasm32-unknown-unknown --toolchain nightly || true
+  else
+    rustup toolchain install "nightly-$WASM_NIGHTLY_DATE" --profile minimal \
+      --component rust-src --target wasm32-unknown-unknown || true
+  fi
+  [ -n "$(wasm_nightly)" ] || log "no pinned nightly: the wasm builds with stable, larger (BENCHMARKS.md)"
+fi
+
 want="$(wasm_bindgen_version)"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
   log "installing wasm-bindgen-cli $want (about two minutes, once)"

@@ -1,21 +1,21 @@
-//! Supabase user JWTs: HS256 verification, JWKS key selection, and the claim
-//! rules every caller token must pass whatever its algorithm.
+//! Supabase user JWTs, through the one JWS pipeline ([`crate::jws`]): HS256
+//! verification, JWKS key selection, and the claim rules every caller token
+//! must pass whatever its algorithm.
 //!
 //! Supabase signs user sessions with the project's legacy HS256 "JWT secret" or,
 //! on newer projects, with asymmetric keys published as a JWKS (ES256/RS256).
-//! HS256 is verified here. ES256/RS256 signatures are checked by the caller
-//! with WebCrypto (keeping big-number crates out of the wasm), using the key
-//! [`select_jwk`] picks; the verified token then goes through
-//! [`check_verified_claims`], the same rules as HS256 tokens.
+//! [`verify`] decodes the header once and either verifies an HS256 token here,
+//! or picks the JWKS key for an ES256/RS256 token and returns it with the
+//! outcome of the claim rules, for the caller to check the signature with
+//! WebCrypto (keeping big-number crates out of the wasm) before it trusts that
+//! outcome.
 
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
-use crate::jws;
+use crate::json::Ty::*;
+use crate::json::{self, schema, Mode, ObjWriter, Val, ALWAYS, NULLABLE};
+use crate::jws::{self, Alg, HmacKey, Validation};
 
 /// Default clock leeway for `exp`, `nbf` and `iat`, in seconds.
 pub const DEFAULT_AUTH_LEEWAY_SECONDS: i64 = 30;
@@ -23,12 +23,27 @@ pub const DEFAULT_AUTH_LEEWAY_SECONDS: i64 = 30;
 /// The role and audience of a signed-in user's token.
 pub const AUTHENTICATED: &str = "authenticated";
 
-/// Signature algorithms accepted in a Supabase token's header.
-pub const ACCEPTED_ALGORITHMS: [&str; 3] = ["HS256", "ES256", "RS256"];
+schema! {
+    /// What a verified token must say (every field optional: the defaults are a
+    /// signed-in user's token).
+    pub AUTH_RULES("SupabaseJwtRules"): Rules {
+        /// Required audience (default `authenticated`); `null` skips the check.
+        Audience "audience": Str, NULLABLE;
+        /// Required role (default `authenticated`).
+        Role "role": Str;
+        /// Required `iss`, e.g. `https://<ref>.supabase.co/auth/v1`.
+        Issuer "issuer": Str;
+        /// Accept anonymous sign-ins (default false).
+        AllowAnonymous "allowAnonymous": Bool;
+        /// Require `sub` to be a UUID (default true).
+        RequireSubject "requireSubject": Bool;
+        /// Clock leeway in seconds (default 30).
+        Leeway "leeway": I32;
+    }
+}
 
 /// What a verified token must say. The defaults are a signed-in user's token.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthRules {
     /// Audience the token must contain (`aud` string or list); `None`: not checked.
     pub audience: Option<String>,
@@ -57,227 +72,139 @@ impl Default for AuthRules {
     }
 }
 
-/// The claims of a token that passed the rules.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UserClaims {
-    /// The user id (a lower-case UUID), when the token has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sub: Option<String>,
-    /// The role.
-    pub role: String,
-    /// The audiences.
-    pub aud: Vec<String>,
-    /// Expiry, seconds since the epoch.
-    pub exp: f64,
-    /// Issued at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iat: Option<f64>,
-    /// Issuer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iss: Option<String>,
-    /// The user's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The auth session id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// Whether this is an anonymous sign-in.
-    pub is_anonymous: bool,
-}
-
-/// The decoded header of a token (nothing verified yet).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JwtHeader {
-    /// The signature algorithm: one of [`ACCEPTED_ALGORITHMS`].
-    pub alg: String,
-    /// The key id, for JWKS lookup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// The token type, `JWT` when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub typ: Option<String>,
-}
-
-/// One key of a JWKS (public members only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Jwk {
-    /// Key type: `EC` or `RSA`.
-    pub kty: String,
-    /// Key id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// Algorithm the key is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alg: Option<String>,
-    /// Intended use: `sig` when present.
-    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
-    pub key_use: Option<String>,
-    /// EC curve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crv: Option<String>,
-    /// EC x coordinate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x: Option<String>,
-    /// EC y coordinate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub y: Option<String>,
-    /// RSA modulus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub n: Option<String>,
-    /// RSA exponent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub e: Option<String>,
-}
-
-/// A JSON Web Key Set.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Jwks {
-    /// The keys.
-    pub keys: Vec<Jwk>,
-}
-
-/// Splitting errors of the LiveKit token code, as errors of a caller's token.
-fn malformed(e: Error) -> Error {
-    match e {
-        Error::TokenMalformed(why) => Error::AuthMalformed(why),
-        Error::TokenTooLarge => Error::AuthMalformed("the token is larger than 1 MiB"),
-        _ => Error::AuthMalformed("expected three base64url segments"),
-    }
-}
-
-/// Splits a compact token and decodes its header, refusing any algorithm
-/// outside [`ACCEPTED_ALGORITHMS`] (`none` included) and any `crit` header.
-///
-/// ```
-/// use livekit_tavus_edge::auth::decode_header;
-/// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2ln";
-/// assert_eq!(decode_header(token).unwrap().alg, "HS256");
-/// ```
-pub fn decode_header(token: &str) -> Result<JwtHeader> {
-    let parts = jws::split(token).map_err(malformed)?;
-    header_of(&parts)
-}
-
-/// The header members whose value decides how a token is checked.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct HeaderMembers {
-    alg: Option<IgnoredAny>,
-    kid: Option<IgnoredAny>,
-    typ: Option<IgnoredAny>,
-}
-
-/// The claims the rules read.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct ClaimMembers {
-    exp: Option<IgnoredAny>,
-    nbf: Option<IgnoredAny>,
-    iat: Option<IgnoredAny>,
-    role: Option<IgnoredAny>,
-    aud: Option<IgnoredAny>,
-    iss: Option<IgnoredAny>,
-    sub: Option<IgnoredAny>,
-    is_anonymous: Option<IgnoredAny>,
-    email: Option<IgnoredAny>,
-    session_id: Option<IgnoredAny>,
-}
-
-/// Whether a JSON object repeats a member `T` names: a `Value` keeps the last
-/// one silently, and another parser may keep the first, so such a token is refused.
-fn repeats_a_member<'de, T: Deserialize<'de>>(json: &'de [u8]) -> bool {
-    serde_json::from_slice::<T>(json).is_err()
-}
-
-fn header_of(parts: &jws::Parts<'_>) -> Result<JwtHeader> {
-    let raw: Value = serde_json::from_slice(&parts.header)
-        .map_err(|_| Error::AuthMalformed("the header is not JSON"))?;
-    if raw.get("crit").is_some() {
-        return Err(Error::AuthAlgorithm(
-            "critical header extensions are not supported".into(),
-        ));
-    }
-    if raw.get("b64").is_some() {
-        return Err(Error::AuthAlgorithm(
-            "the b64 header is not supported".into(),
-        ));
-    }
-    if repeats_a_member::<HeaderMembers>(&parts.header) {
-        return Err(Error::AuthAlgorithm("a header member is repeated".into()));
-    }
-    let header: JwtHeader = serde_json::from_value(raw)
-        .map_err(|_| Error::AuthMalformed("the header has no string `alg`"))?;
-    if !ACCEPTED_ALGORITHMS.contains(&header.alg.as_str()) {
-        return Err(Error::AuthAlgorithm(format!(
-            "alg {:?} is not accepted (HS256, ES256 or RS256)",
-            header.alg
-        )));
-    }
-    if let Some(typ) = &header.typ {
-        if !typ.eq_ignore_ascii_case("JWT") {
-            return Err(Error::AuthMalformed("the header's typ is not JWT"));
+impl AuthRules {
+    /// Reads rules from JSON (the `SupabaseJwtRules` type); absent fields keep their defaults.
+    pub fn from_json(json: &[u8]) -> Result<Self> {
+        let r = json::read(json, AUTH_RULES, Mode::Strict)
+            .map_err(|e| Error::InvalidInput(format!("auth rules: {e}")))?
+            .obj;
+        let mut rules = AuthRules::default();
+        match r.get(Rules::Audience) {
+            Some(Val::Null) => rules.audience = None,
+            Some(Val::Str(a)) => rules.audience = Some(a.to_string()),
+            _ => {}
         }
-    }
-    Ok(header)
-}
-
-/// Verifies an HS256 Supabase token with the project's legacy JWT secret, then
-/// applies `rules` at time `now`.
-///
-/// ```
-/// use livekit_tavus_edge::auth::{verify_hs256, AuthRules};
-/// use livekit_tavus_edge::jws::sign_hs256;
-/// let claims = br#"{"sub":"7c9e6679-7425-40de-944b-e07fc1f90ae7","role":"authenticated","aud":"authenticated","exp":2000}"#;
-/// let token = sign_hs256(claims, b"jwt-secret");
-/// let user = verify_hs256(&token, b"jwt-secret", &AuthRules::default(), 1000).unwrap();
-/// assert_eq!(user.sub.as_deref(), Some("7c9e6679-7425-40de-944b-e07fc1f90ae7"));
-/// assert_eq!(verify_hs256(&token, b"other", &AuthRules::default(), 1000).unwrap_err().code(), "ERR_AUTH_SIGNATURE");
-/// ```
-pub fn verify_hs256(token: &str, secret: &[u8], rules: &AuthRules, now: i64) -> Result<UserClaims> {
-    let parts = jws::split(token).map_err(malformed)?;
-    let header = header_of(&parts)?;
-    if header.alg != "HS256" {
-        return Err(Error::AuthAlgorithm(format!(
-            "alg {} cannot be verified with the JWT secret",
-            header.alg
-        )));
-    }
-    if secret.is_empty() {
-        return Err(Error::AuthUnknownKey(
-            "the token is HS256 but no JWT secret is configured".into(),
-        ));
-    }
-    jws::verify_signature(&parts, secret).map_err(|_| Error::AuthSignature)?;
-    check_claims(&parts.payload, rules, now)
-}
-
-/// Applies `rules` to the claims of a token whose signature the caller has
-/// already verified (ES256/RS256 with WebCrypto). Never call it on a token
-/// whose signature was not checked.
-pub fn check_verified_claims(token: &str, rules: &AuthRules, now: i64) -> Result<UserClaims> {
-    let parts = jws::split(token).map_err(malformed)?;
-    header_of(&parts)?;
-    check_claims(&parts.payload, rules, now)
-}
-
-fn number(v: &Value, name: &str) -> Result<Option<f64>> {
-    match v.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .filter(|f| f.is_finite())
-            .map(Some)
-            .ok_or_else(|| Error::AuthClaims(format!("`{name}` is not a finite number"))),
-        Some(_) => Err(Error::AuthClaims(format!("`{name}` must be a number"))),
+        if let Some(role) = r.str(Rules::Role) {
+            rules.role = role.to_owned();
+        }
+        rules.issuer = r.str(Rules::Issuer).map(str::to_owned);
+        rules.allow_anonymous = r.bool(Rules::AllowAnonymous).unwrap_or(false);
+        rules.require_subject = r.bool(Rules::RequireSubject).unwrap_or(true);
+        rules.leeway = r.int(Rules::Leeway).unwrap_or(DEFAULT_AUTH_LEEWAY_SECONDS);
+        Ok(rules)
     }
 }
 
-fn string(v: &Value, name: &str) -> Result<Option<String>> {
-    match v.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Error::AuthClaims(format!("`{name}` must be a string"))),
+schema! {
+    /// The claims the rules read from a caller's token (others are ignored).
+    PAYLOAD("SupabaseJwtPayload"): P {
+        /// Expiry.
+        Exp "exp": Num;
+        /// Not before.
+        Nbf "nbf": Num;
+        /// Issued at.
+        Iat "iat": Num;
+        /// Role.
+        Role "role": Str;
+        /// Audiences.
+        Aud "aud": Aud;
+        /// Issuer.
+        Iss "iss": Str;
+        /// User id.
+        Sub "sub": Str;
+        /// Anonymous sign-in.
+        IsAnonymous "is_anonymous": Bool;
+        /// Email.
+        Email "email": Str;
+        /// Auth session id.
+        SessionId "session_id": Str;
     }
+}
+
+schema! {
+    /// The claims of a token that passed verification and the rules.
+    pub SUPABASE_CLAIMS("SupabaseClaims"): UserClaims {
+        /// The user id (lower-case UUID); absent only when `requireSubject` is false.
+        Sub "sub": Str;
+        /// The role.
+        Role "role": Str, ALWAYS;
+        /// The audiences.
+        Aud "aud": Strs, ALWAYS;
+        /// Expiry, seconds since the epoch.
+        Exp "exp": Num, ALWAYS;
+        /// Issued at.
+        Iat "iat": Num;
+        /// Issuer.
+        Iss "iss": Str;
+        /// The user's email.
+        Email "email": Str;
+        /// The auth session id.
+        SessionId "session_id": Str;
+        /// Whether this is an anonymous sign-in.
+        IsAnonymous "is_anonymous": Bool, ALWAYS;
+    }
+}
+
+schema! {
+    /// One public key of a JWKS.
+    pub JWK("Jwk"): Jwk {
+        /// `EC` or `RSA`.
+        Kty "kty": Str, ALWAYS;
+        /// Key id.
+        Kid "kid": Str;
+        /// Algorithm.
+        Alg "alg": Str;
+        /// `sig` when present.
+        Use "use": Str;
+        /// EC curve (`P-256`).
+        Crv "crv": Str;
+        /// EC x.
+        X "x": Str;
+        /// EC y.
+        Y "y": Str;
+        /// RSA modulus.
+        N "n": Str;
+        /// RSA exponent.
+        E "e": Str;
+    }
+}
+
+schema! {
+    /// A JSON Web Key Set, as served at `{SUPABASE_URL}/auth/v1/.well-known/jwks.json`.
+    pub JWKS("JsonWebKeySet"): Jwks {
+        /// The keys.
+        Keys "keys": Objs(JWK), ALWAYS;
+    }
+}
+
+/// A JWKS read from JSON: `{"keys": [...]}` or a bare array of keys.
+pub fn read_jwks(json: &str) -> Result<json::Obj<'_>> {
+    let bad = || Error::AuthJwks("not a JSON Web Key Set".into());
+    let obj = if json.trim_start().starts_with('[') {
+        let keys = json::read_list(json.as_bytes(), JWK, Mode::Lenient).map_err(|_| bad())?;
+        let mut obj = json::Obj::default();
+        obj.set(Jwks::Keys, Val::List(keys));
+        obj
+    } else {
+        json::read(json.as_bytes(), JWKS, Mode::Lenient)
+            .map_err(|_| bad())?
+            .obj
+    };
+    // Every key says its type (a key without one is not a JWK).
+    let keys = obj.list(Jwks::Keys).ok_or_else(bad)?;
+    if !keys
+        .iter()
+        .all(|k| matches!(k, Val::Obj(o) if o.str(Jwk::Kty).is_some()))
+    {
+        return Err(bad());
+    }
+    Ok(obj)
+}
+
+fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    json::push_str(&mut out, s);
+    out
 }
 
 /// Whether `s` is a UUID in its 8-4-4-4-12 hexadecimal form.
@@ -296,32 +223,19 @@ pub fn is_uuid(s: &str) -> bool {
         })
 }
 
-/// The claim rules, on a payload's JSON bytes.
-pub fn check_claims(payload: &[u8], rules: &AuthRules, now: i64) -> Result<UserClaims> {
-    let v: Value = serde_json::from_slice(payload)
-        .map_err(|_| Error::AuthMalformed("the payload is not JSON"))?;
-    if !v.is_object() {
-        return Err(Error::AuthMalformed("the payload is not a JSON object"));
-    }
-    if repeats_a_member::<ClaimMembers>(payload) {
-        return Err(Error::AuthClaims("a claim is repeated".into()));
-    }
-    let now = now as f64;
-    let leeway = rules.leeway.max(0) as f64;
-    let exp = number(&v, "exp")?.ok_or_else(|| Error::AuthClaims("`exp` is missing".into()))?;
-    if now > exp + leeway {
-        return Err(Error::AuthExpired);
-    }
-    if let Some(nbf) = number(&v, "nbf")? {
-        if nbf > now + leeway {
-            return Err(Error::AuthNotYetValid);
+/// The claim rules, on a payload's JSON bytes; returns the claims JSON ([`SUPABASE_CLAIMS`]).
+pub fn check_claims(payload: &[u8], rules: &AuthRules, v: &Validation) -> Result<String> {
+    let c = match json::read(payload, PAYLOAD, Mode::Lenient) {
+        Ok(r) => r.obj,
+        Err(e) if e.is_syntax() => return Err(Error::AuthMalformed("the payload is not JSON")),
+        Err(e) if e.kind == json::ReadErrorKind::Twice => {
+            return Err(Error::AuthClaims("a claim is repeated".into()))
         }
-    }
-    let iat = number(&v, "iat")?;
-    if matches!(iat, Some(iat) if iat > now + leeway) {
-        return Err(Error::AuthNotYetValid);
-    }
-    let role = string(&v, "role")?.unwrap_or_default();
+        Err(e) => return Err(Error::AuthClaims(e.to_string())),
+    };
+    let num = |i: P| c.num(i).map(json::approx);
+    v.check_times(num(P::Exp), num(P::Nbf), num(P::Iat))?;
+    let role = c.str(P::Role).unwrap_or_default();
     if role != rules.role {
         if role == "anon" {
             return Err(Error::AuthAnonKey);
@@ -329,97 +243,201 @@ pub fn check_claims(payload: &[u8], rules: &AuthRules, now: i64) -> Result<UserC
         return Err(Error::AuthRole(if role.is_empty() {
             "the token has no role".into()
         } else {
-            format!("role {role:?} is not {:?}", rules.role)
+            format!("role {} is not {}", quoted(role), quoted(&rules.role))
         }));
     }
-    let aud = match v.get("aud") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(list)) => list
-            .iter()
-            .map(|a| a.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Error::AuthClaims("`aud` must be a string or strings".into()))?,
-        Some(_) => {
-            return Err(Error::AuthClaims(
-                "`aud` must be a string or strings".into(),
-            ))
-        }
-    };
+    let aud: Vec<&str> = c
+        .list(P::Aud)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| match a {
+            Val::Str(s) => Some(s.as_ref()),
+            _ => None,
+        })
+        .collect();
     if let Some(want) = &rules.audience {
         if !aud.iter().any(|a| a == want) {
             return Err(Error::AuthAudience);
         }
     }
-    let iss = string(&v, "iss")?;
+    let iss = c.str(P::Iss);
     if let Some(want) = &rules.issuer {
         let trim = |s: &str| s.trim_end_matches('/').to_owned();
-        if iss.as_deref().map(trim) != Some(trim(want)) {
+        if iss.map(trim) != Some(trim(want)) {
             return Err(Error::AuthIssuer);
         }
     }
-    let sub = string(&v, "sub")?;
-    let sub = match sub {
-        Some(s) if is_uuid(&s) => Some(s.to_ascii_lowercase()),
+    let sub = match c.str(P::Sub) {
+        Some(s) if is_uuid(s) => Some(s.to_ascii_lowercase()),
         Some(_) if rules.require_subject => {
             return Err(Error::AuthClaims("`sub` is not a user id (UUID)".into()))
         }
         None if rules.require_subject => return Err(Error::AuthClaims("`sub` is missing".into())),
-        other => other,
+        other => other.map(str::to_owned),
     };
-    let is_anonymous = match v.get("is_anonymous") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(Error::AuthClaims("`is_anonymous` must be a boolean".into())),
-    };
+    let is_anonymous = c.bool(P::IsAnonymous).unwrap_or(false);
     if is_anonymous && !rules.allow_anonymous {
         return Err(Error::AuthAnonymousUser);
     }
-    Ok(UserClaims {
-        sub,
-        role,
-        aud,
-        exp,
-        iat,
-        iss,
-        email: string(&v, "email")?,
-        session_id: string(&v, "session_id")?,
-        is_anonymous,
+    let mut w = ObjWriter::new();
+    w.some_str("sub", sub.as_deref())
+        .str("role", role)
+        .strs("aud", &aud)
+        .num("exp", c.num(P::Exp).unwrap_or("0"));
+    if let Some(iat) = c.num(P::Iat) {
+        w.num("iat", iat);
+    }
+    w.some_str("iss", iss)
+        .some_str("email", c.str(P::Email))
+        .some_str("session_id", c.str(P::SessionId))
+        .bool("is_anonymous", is_anonymous);
+    Ok(w.finish())
+}
+
+schema! {
+    /// A decoded (unverified) JWT header.
+    pub JWT_HEADER("JwtHeader"): HeaderField {
+        /// `HS256`, `ES256` or `RS256`.
+        Alg "alg": Str, ALWAYS;
+        /// Key id, for the JWKS.
+        Kid "kid": Str;
+        /// `JWT` when present.
+        Typ "typ": Str;
+    }
+}
+
+/// Decodes a caller's token header (and checks everything that needs no key)
+/// without verifying anything; returns it as JSON (the `JwtHeader` type).
+///
+/// ```
+/// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2ln";
+/// assert_eq!(livekit_tavus_edge::auth::decode_header(token, 0).unwrap(), r#"{"alg":"HS256","typ":"JWT"}"#);
+/// ```
+pub fn decode_header(token: &str, now: i64) -> Result<String> {
+    let t = jws::decode(token, &Validation::supabase(now, 0))?;
+    Ok(ObjWriter::new()
+        .str("alg", t.header.alg.name())
+        .some_str("kid", t.header.kid.as_deref())
+        .some_str("typ", t.header.typ.as_deref())
+        .finish())
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// An HS256 token, verified here: its claims JSON.
+    Verified(String),
+    /// An ES256/RS256 token: check its signature over `signing_input` with
+    /// `jwk` (JSON, public members only) before trusting `claims` (the
+    /// outcome of the rules, computed meanwhile).
+    Signature {
+        /// `ES256` or `RS256`.
+        alg: Alg,
+        /// The selected key, as JSON.
+        jwk: String,
+        /// The claims JSON if the signature verifies, or why they are refused.
+        claims: Result<String>,
+    },
+    /// The token needs a key of the project's JWKS that `jwks` does not hold
+    /// (or no JWKS was given): fetch it and ask again.
+    NeedJwks,
+}
+
+/// Verifies a caller's token in one pass: the header is decoded once; an HS256
+/// token is verified with `secret`, an ES256/RS256 one gets its key from `jwks`.
+/// With `final_try`, a missing JWKS key is `ERR_AUTH_UNKNOWN_KEY` instead of
+/// [`Outcome::NeedJwks`].
+///
+/// ```
+/// use livekit_tavus_edge::auth::{verify, AuthRules, Outcome};
+/// use livekit_tavus_edge::jws::{sign_hs256, HmacKey};
+/// let claims = br#"{"sub":"7c9e6679-7425-40de-944b-e07fc1f90ae7","role":"authenticated","aud":"authenticated","exp":2000}"#;
+/// let key = HmacKey::new(b"jwt-secret");
+/// let token = sign_hs256(claims, &key);
+/// let Outcome::Verified(user) = verify(&token, Some(&key), None, &AuthRules::default(), 1000, true).unwrap() else { panic!() };
+/// assert!(user.contains("7c9e6679-7425-40de-944b-e07fc1f90ae7"));
+/// let other = HmacKey::new(b"other");
+/// assert_eq!(verify(&token, Some(&other), None, &AuthRules::default(), 1000, true).unwrap_err().code(), "ERR_AUTH_SIGNATURE");
+/// ```
+pub fn verify(
+    token: &str,
+    secret: Option<&HmacKey>,
+    jwks: Option<&str>,
+    rules: &AuthRules,
+    now: i64,
+    final_try: bool,
+) -> Result<Outcome> {
+    let v = Validation::supabase(now, rules.leeway);
+    let t = jws::decode(token, &v)?;
+    if t.header.alg == Alg::HS256 {
+        let secret = secret.ok_or_else(|| {
+            Error::AuthUnknownKey("the token is HS256 but no JWT secret is configured".into())
+        })?;
+        t.verify_hmac(secret, &v)?;
+        return check_claims(&t.payload, rules, &v).map(Outcome::Verified);
+    }
+    let alg = t.header.alg;
+    let jwk = match jwks {
+        None if final_try => {
+            return Err(Error::AuthUnknownKey(format!(
+                "the token is {} and no JWKS is configured",
+                alg.name()
+            )))
+        }
+        None => return Ok(Outcome::NeedJwks),
+        Some(jwks) => match select_jwk(&read_jwks(jwks)?, alg, t.header.kid.as_deref()) {
+            Ok(jwk) => jwk,
+            Err(_) if !final_try => return Ok(Outcome::NeedJwks),
+            Err(e) => return Err(e),
+        },
+    };
+    Ok(Outcome::Signature {
+        alg,
+        jwk,
+        claims: check_claims(&t.payload, rules, &v),
     })
 }
 
-/// Picks the JWKS key that verifies a token with this header: the key with the
-/// header's `kid` (or the only compatible key when the header has none), of the
+/// Picks the JWKS key that verifies a token with this `alg` and `kid`: the key
+/// with that `kid` (or the only compatible key when the token has none), of the
 /// type the algorithm needs (`EC` P-256 for ES256, `RSA` for RS256), with `alg`
-/// and `use` compatible when present. Returns it with public members only.
+/// and `use` compatible when present. Returns it as JSON, public members only.
 ///
 /// ```
-/// use livekit_tavus_edge::auth::{select_jwk, Jwk, Jwks, JwtHeader};
-/// let key = Jwk { kty: "EC".into(), kid: Some("k1".into()), alg: Some("ES256".into()),
-///     key_use: Some("sig".into()), crv: Some("P-256".into()), x: Some("x".into()),
-///     y: Some("y".into()), n: None, e: None };
-/// let jwks = Jwks { keys: vec![key.clone()] };
-/// let header = JwtHeader { alg: "ES256".into(), kid: Some("k1".into()), typ: None };
-/// assert_eq!(select_jwk(&jwks, &header).unwrap(), key);
-/// let other = JwtHeader { kid: Some("k2".into()), ..header };
-/// assert_eq!(select_jwk(&jwks, &other).unwrap_err().code(), "ERR_AUTH_UNKNOWN_KEY");
+/// use livekit_tavus_edge::auth::{read_jwks, select_jwk};
+/// use livekit_tavus_edge::jws::Alg;
+/// let jwks = read_jwks(r#"{"keys":[{"kty":"EC","kid":"k1","crv":"P-256","x":"x","y":"y","d":"private"}]}"#).unwrap();
+/// assert_eq!(select_jwk(&jwks, Alg::ES256, Some("k1")).unwrap(), r#"{"kty":"EC","kid":"k1","crv":"P-256","x":"x","y":"y"}"#);
+/// assert_eq!(select_jwk(&jwks, Alg::ES256, Some("k2")).unwrap_err().code(), "ERR_AUTH_UNKNOWN_KEY");
 /// ```
-pub fn select_jwk(jwks: &Jwks, header: &JwtHeader) -> Result<Jwk> {
-    let compatible = |k: &&Jwk| {
-        let type_ok = match header.alg.as_str() {
-            "ES256" => {
-                k.kty == "EC" && k.crv.as_deref() == Some("P-256") && k.x.is_some() && k.y.is_some()
+pub fn select_jwk(jwks: &json::Obj<'_>, alg: Alg, kid: Option<&str>) -> Result<String> {
+    let keys = jwks.list(Jwks::Keys).unwrap_or_default();
+    let compatible = |k: &&json::Obj<'_>| {
+        let type_ok = match alg {
+            Alg::ES256 => {
+                k.str(Jwk::Kty) == Some("EC")
+                    && k.str(Jwk::Crv) == Some("P-256")
+                    && k.str(Jwk::X).is_some()
+                    && k.str(Jwk::Y).is_some()
             }
-            "RS256" => k.kty == "RSA" && k.n.is_some() && k.e.is_some(),
-            _ => false,
+            Alg::RS256 => {
+                k.str(Jwk::Kty) == Some("RSA") && k.str(Jwk::N).is_some() && k.str(Jwk::E).is_some()
+            }
+            Alg::HS256 => false,
         };
         type_ok
-            && k.alg.as_deref().is_none_or(|a| a == header.alg)
-            && k.key_use.as_deref().is_none_or(|u| u == "sig")
+            && k.str(Jwk::Alg).is_none_or(|a| a == alg.name())
+            && k.str(Jwk::Use).is_none_or(|u| u == "sig")
     };
-    let mut candidates = jwks.keys.iter().filter(compatible);
-    let found = match &header.kid {
-        Some(kid) => candidates.find(|k| k.kid.as_deref() == Some(kid.as_str())),
+    let mut candidates = keys
+        .iter()
+        .filter_map(|k| match k {
+            Val::Obj(o) => Some(o),
+            _ => None,
+        })
+        .filter(compatible);
+    let found = match kid {
+        Some(kid) => candidates.find(|k| k.str(Jwk::Kid) == Some(kid)),
         None => {
             let first = candidates.next();
             if candidates.next().is_some() {
@@ -430,10 +448,10 @@ pub fn select_jwk(jwks: &Jwks, header: &JwtHeader) -> Result<Jwk> {
             first
         }
     };
-    found.cloned().ok_or_else(|| {
+    found.map(|k| json::write(JWK, k)).ok_or_else(|| {
         Error::AuthUnknownKey(format!(
             "no {} key in the project's JWKS matches the token's kid",
-            header.alg
+            alg.name()
         ))
     })
 }
@@ -443,17 +461,21 @@ pub fn select_jwk(jwks: &Jwks, header: &JwtHeader) -> Result<Jwk> {
 ///
 /// ```
 /// use livekit_tavus_edge::auth::matches_any_secret;
-/// assert!(matches_any_secret("sb_secret_x", &["a".into(), "sb_secret_x".into()]));
-/// assert!(!matches_any_secret("", &["".into()]));
+/// assert!(matches_any_secret("sb_secret_x", &["a", "sb_secret_x"]));
+/// assert!(!matches_any_secret("", &[""]));
 /// ```
-pub fn matches_any_secret(presented: &str, candidates: &[String]) -> bool {
+pub fn matches_any_secret<S: AsRef<str>>(presented: &str, candidates: &[S]) -> bool {
     if presented.is_empty() {
         return false;
     }
-    let want = Sha256::digest(presented.as_bytes());
+    let want = crate::hash::sha256(presented.as_bytes());
     let mut hit = subtle::Choice::from(0);
-    for c in candidates.iter().filter(|c| !c.is_empty()) {
-        hit |= Sha256::digest(c.as_bytes()).ct_eq(&want);
+    for c in candidates
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|c| !c.is_empty())
+    {
+        hit |= crate::hash::sha256(c.as_bytes()).ct_eq(&want);
     }
     hit.into()
 }
@@ -467,7 +489,7 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
 
     fn token(claims: &str) -> String {
-        sign_hs256(claims.as_bytes(), b"secret")
+        sign_hs256(claims.as_bytes(), &HmacKey::new(b"secret"))
     }
 
     fn user(extra: &str) -> String {
@@ -476,6 +498,15 @@ mod tests {
             NOW + 3600,
             NOW - 10
         )
+    }
+
+    fn hs256(token: &str, secret: &[u8], rules: &AuthRules) -> Result<String> {
+        let key = HmacKey::new(secret);
+        let key = (!secret.is_empty()).then_some(&key);
+        match verify(token, key, None, rules, NOW, true)? {
+            Outcome::Verified(c) => Ok(c),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -563,7 +594,7 @@ mod tests {
             ),
         ];
         for (i, (claims, want)) in cases.iter().enumerate() {
-            let got = verify_hs256(&token(claims), b"secret", &rules, NOW)
+            let got = hs256(&token(claims), b"secret", &rules)
                 .err()
                 .map(|e| e.code());
             assert_eq!(got, *want, "case {i}: {claims}");
@@ -572,9 +603,12 @@ mod tests {
 
     #[test]
     fn headers_refused_before_any_signature_work() {
-        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        use base64::Engine;
-        let body = URL_SAFE_NO_PAD.encode(user("").as_bytes());
+        let enc = |b: &[u8]| {
+            let mut s = String::new();
+            crate::hash::b64url_encode_into(b, &mut s);
+            s
+        };
+        let body = enc(user("").as_bytes());
         for (header, code) in [
             (r#"{"alg":"none"}"#, "ERR_AUTH_ALGORITHM"),
             (r#"{"alg":"HS512"}"#, "ERR_AUTH_ALGORITHM"),
@@ -582,9 +616,9 @@ mod tests {
             (r#"{"alg":"HS256","typ":"at+jwt"}"#, "ERR_AUTH_MALFORMED"),
             (r#"{"typ":"JWT"}"#, "ERR_AUTH_MALFORMED"),
         ] {
-            let t = format!("{}.{body}.c2ln", URL_SAFE_NO_PAD.encode(header));
+            let t = format!("{}.{body}.c2ln", enc(header.as_bytes()));
             assert_eq!(
-                verify_hs256(&t, b"secret", &AuthRules::default(), NOW)
+                hs256(&t, b"secret", &AuthRules::default())
                     .unwrap_err()
                     .code(),
                 code,
@@ -592,23 +626,24 @@ mod tests {
             );
         }
         assert_eq!(
-            verify_hs256("a.b", b"secret", &AuthRules::default(), NOW)
+            hs256("a.b", b"secret", &AuthRules::default())
                 .unwrap_err()
                 .code(),
             "ERR_AUTH_MALFORMED"
         );
-        let es = format!(
-            "{}.{body}.c2ln",
-            URL_SAFE_NO_PAD.encode(r#"{"alg":"ES256"}"#)
-        );
+        let es = format!("{}.{body}.c2ln", enc(br#"{"alg":"ES256"}"#));
         assert_eq!(
-            verify_hs256(&es, b"secret", &AuthRules::default(), NOW)
+            verify(&es, None, None, &AuthRules::default(), NOW, true)
                 .unwrap_err()
                 .code(),
-            "ERR_AUTH_ALGORITHM"
+            "ERR_AUTH_UNKNOWN_KEY"
         );
         assert_eq!(
-            verify_hs256(&token(&user("")), b"", &AuthRules::default(), NOW)
+            verify(&es, None, None, &AuthRules::default(), NOW, false).unwrap(),
+            Outcome::NeedJwks
+        );
+        assert_eq!(
+            hs256(&token(&user("")), b"", &AuthRules::default())
                 .unwrap_err()
                 .code(),
             "ERR_AUTH_UNKNOWN_KEY"
@@ -617,76 +652,65 @@ mod tests {
 
     #[test]
     fn service_role_rules() {
-        let rules = AuthRules {
-            audience: None,
-            role: "service_role".into(),
-            require_subject: false,
-            ..AuthRules::default()
-        };
+        let rules = AuthRules::from_json(
+            br#"{"audience":null,"role":"service_role","requireSubject":false}"#,
+        )
+        .unwrap();
+        assert_eq!((rules.audience.as_deref(), rules.leeway), (None, 30));
         let t = token(&format!(
             r#"{{"iss":"supabase","role":"service_role","exp":{}}}"#,
             NOW + 60
         ));
-        let claims = verify_hs256(&t, b"secret", &rules, NOW).unwrap();
-        assert_eq!((claims.role.as_str(), claims.sub), ("service_role", None));
+        let claims = hs256(&t, b"secret", &rules).unwrap();
+        assert!(claims.contains(r#""role":"service_role""#) && !claims.contains("sub"));
         assert_eq!(
-            verify_hs256(&token(&user("")), b"secret", &rules, NOW)
+            hs256(&token(&user("")), b"secret", &rules)
                 .unwrap_err()
                 .code(),
             "ERR_AUTH_ROLE"
         );
+        assert_eq!(
+            AuthRules::from_json(br#"{"roles":"x"}"#)
+                .unwrap_err()
+                .code(),
+            "ERR_INVALID_INPUT"
+        );
+    }
+
+    #[test]
+    fn claims_output_matches_its_schema() {
+        let t = token(&user(r#","email":"a@b.c","session_id":"s""#));
+        let out = hs256(&t, b"secret", &AuthRules::default()).unwrap();
+        json::read(out.as_bytes(), SUPABASE_CLAIMS, Mode::Strict).unwrap();
     }
 
     #[test]
     fn jwk_selection() {
-        let ec = |kid: &str| Jwk {
-            kty: "EC".into(),
-            kid: Some(kid.into()),
-            alg: None,
-            key_use: None,
-            crv: Some("P-256".into()),
-            x: Some("x".into()),
-            y: Some("y".into()),
-            n: None,
-            e: None,
-        };
-        let rsa = Jwk {
-            kty: "RSA".into(),
-            kid: Some("r".into()),
-            alg: Some("RS256".into()),
-            key_use: Some("sig".into()),
-            crv: None,
-            x: None,
-            y: None,
-            n: Some("n".into()),
-            e: Some("AQAB".into()),
-        };
-        let jwks = Jwks {
-            keys: vec![ec("a"), ec("b"), rsa.clone()],
-        };
-        let h = |alg: &str, kid: Option<&str>| JwtHeader {
-            alg: alg.into(),
-            kid: kid.map(Into::into),
-            typ: None,
-        };
-        assert_eq!(select_jwk(&jwks, &h("ES256", Some("b"))).unwrap(), ec("b"));
-        assert_eq!(select_jwk(&jwks, &h("RS256", None)).unwrap(), rsa);
+        let jwks = read_jwks(
+            r#"[{"kty":"EC","kid":"a","crv":"P-256","x":"x","y":"y"},
+                {"kty":"EC","kid":"b","crv":"P-256","x":"x","y":"y"},
+                {"kty":"RSA","kid":"r","alg":"RS256","use":"sig","n":"n","e":"AQAB"}]"#,
+        )
+        .unwrap();
+        assert!(select_jwk(&jwks, Alg::ES256, Some("b"))
+            .unwrap()
+            .contains(r#""kid":"b""#));
+        assert!(select_jwk(&jwks, Alg::RS256, None)
+            .unwrap()
+            .contains(r#""n":"n""#));
         assert_eq!(
-            select_jwk(&jwks, &h("RS256", Some("a")))
-                .unwrap_err()
-                .code(),
+            select_jwk(&jwks, Alg::RS256, Some("a")).unwrap_err().code(),
             "ERR_AUTH_UNKNOWN_KEY"
         );
         assert_eq!(
-            select_jwk(&jwks, &h("ES256", None)).unwrap_err().code(),
+            select_jwk(&jwks, Alg::ES256, None).unwrap_err().code(),
             "ERR_AUTH_UNKNOWN_KEY"
         );
-        let enc = Jwks {
-            keys: vec![Jwk {
-                key_use: Some("enc".into()),
-                ..ec("a")
-            }],
-        };
-        assert!(select_jwk(&enc, &h("ES256", Some("a"))).is_err());
+        let enc = read_jwks(
+            r#"{"keys":[{"kty":"EC","kid":"a","use":"enc","crv":"P-256","x":"x","y":"y"}]}"#,
+        )
+        .unwrap();
+        assert!(select_jwk(&enc, Alg::ES256, Some("a")).is_err());
+        assert_eq!(read_jwks("{}").unwrap_err().code(), "ERR_AUTH_JWKS");
     }
 }

@@ -3,9 +3,32 @@
 //! The report says which variables are missing or malformed and how to fix
 //! them. It never contains a secret's value, a part of it, or its length.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use crate::json::Ty::*;
+use crate::json::{schema, ObjWriter, ALWAYS, NULLABLE};
+
+/// Environment variables by name.
+pub trait Env {
+    /// The value of `name`, if set.
+    fn var(&self, name: &str) -> Option<&str>;
+}
+
+impl Env for BTreeMap<String, String> {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+impl Env for Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_ref())
+    }
+}
 
 /// The LiveKit API key variable.
 pub const LIVEKIT_API_KEY: &str = "LIVEKIT_API_KEY";
@@ -20,8 +43,7 @@ pub const TAVUS_API_KEY: &str = "TAVUS_API_KEY";
 pub const MIN_SECRET_BYTES: usize = 32;
 
 /// How bad a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
     /// The service cannot work until it is fixed.
     Error,
@@ -30,7 +52,7 @@ pub enum Severity {
 }
 
 /// One thing wrong with the configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Stable code, e.g. `ERR_CONFIG_MISSING`.
     pub code: &'static str,
@@ -45,7 +67,7 @@ pub struct Problem {
 }
 
 /// The redacted configuration report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigReport {
     /// LiveKit key, secret and URL are present and well formed.
     pub livekit_configured: bool,
@@ -56,7 +78,6 @@ pub struct ConfigReport {
     /// Callers' JWTs can be verified (a JWT secret, a JWKS, or a URL to fetch it from).
     pub auth_configured: bool,
     /// The HTTP(S) base URL of LiveKit's server API, derived from the WebSocket URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub livekit_api_url: Option<String>,
     /// Everything found wrong, errors first.
     pub problems: Vec<Problem>,
@@ -91,12 +112,12 @@ fn missing(variable: &'static str, fix: &str) -> Problem {
 /// Checks a credential-like value: present, no surrounding whitespace, no
 /// control characters. Returns whether it is usable.
 fn check_credential(
-    env: &BTreeMap<String, String>,
+    env: &dyn Env,
     variable: &'static str,
     fix: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<usize> {
-    let Some(value) = env.get(variable).filter(|v| !v.is_empty()) else {
+    let Some(value) = env.var(variable).filter(|v| !v.is_empty()) else {
         problems.push(missing(variable, fix));
         return None;
     };
@@ -123,8 +144,8 @@ fn check_credential(
     Some(value.len())
 }
 
-fn check_ws_url(env: &BTreeMap<String, String>, problems: &mut Vec<Problem>) -> Option<String> {
-    let Some(url) = env.get(LIVEKIT_WS_URL).filter(|v| !v.is_empty()) else {
+fn check_ws_url(env: &dyn Env, problems: &mut Vec<Problem>) -> Option<String> {
+    let Some(url) = env.var(LIVEKIT_WS_URL).filter(|v| !v.is_empty()) else {
         problems.push(missing(
             LIVEKIT_WS_URL,
             "your project's URL, wss://<project>.livekit.cloud",
@@ -177,7 +198,7 @@ fn check_ws_url(env: &BTreeMap<String, String>, problems: &mut Vec<Problem>) -> 
 /// assert!(!report.livekit_configured);
 /// assert!(report.problems.iter().any(|p| p.variable == "LIVEKIT_API_SECRET"));
 /// ```
-pub fn validate_env(env: &BTreeMap<String, String>) -> ConfigReport {
+pub fn validate_env(env: &dyn Env) -> ConfigReport {
     load_settings(env).report
 }
 
@@ -259,8 +280,7 @@ pub const VAULT_SECRET_NAMES: [&str; 6] = [
 ];
 
 /// How the avatar reaches the room.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AvatarMode {
     /// The function creates the Tavus conversation in the room.
     Direct,
@@ -271,8 +291,7 @@ pub enum AvatarMode {
 }
 
 /// Where secrets come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretsSource {
     /// The process environment (`supabase secrets set`).
     Env,
@@ -282,7 +301,7 @@ pub enum SecretsSource {
 
 /// Where a Supabase API key is read from: a variable and, for the JSON key maps
 /// (`SUPABASE_SECRET_KEYS`, `SUPABASE_PUBLISHABLE_KEYS`), the entry. Never the key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeySource {
     /// The variable.
     pub variable: &'static str,
@@ -290,10 +309,18 @@ pub struct KeySource {
     pub entry: Option<String>,
 }
 
+impl KeySource {
+    fn to_json(&self) -> String {
+        ObjWriter::new()
+            .str("variable", self.variable)
+            .opt_str("entry", self.entry.as_deref())
+            .finish()
+    }
+}
+
 /// Every non-secret setting, parsed, with its default applied. Secrets stay in
 /// the environment map and are never copied here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EdgeSettings {
     /// `AVATAR_MODE` (default `direct`).
     pub avatar_mode: AvatarMode,
@@ -360,13 +387,14 @@ pub struct EdgeSettings {
     /// disabled, or be rotating away from, its legacy keys), else
     /// `SUPABASE_SERVICE_ROLE_KEY`.
     pub service_keys: Vec<KeySource>,
-    /// `SUPABASE_JWKS` with its usable keys (EC and RSA, public members only);
-    /// `None` when absent or without usable keys (then it is fetched).
-    pub jwks: Option<crate::auth::Jwks>,
+    /// `SUPABASE_JWKS` with its usable keys (EC and RSA, public members only),
+    /// as JSON (`{"keys": [...]}`); `None` when absent or without usable keys
+    /// (then it is fetched).
+    pub jwks: Option<String>,
 }
 
 /// Settings and the report made from one environment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedSettings {
     /// The parsed settings.
     pub settings: EdgeSettings,
@@ -374,8 +402,257 @@ pub struct LoadedSettings {
     pub report: ConfigReport,
 }
 
-fn value<'a>(env: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
-    env.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+/// The names of [`AvatarMode`]s.
+pub const AVATAR_MODES: &[&str] = &["direct", "agent", "none"];
+
+impl AvatarMode {
+    /// `direct`, `agent` or `none`.
+    pub fn name(self) -> &'static str {
+        AVATAR_MODES[self as usize]
+    }
+}
+
+impl SecretsSource {
+    /// `env` or `vault`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretsSource::Env => "env",
+            SecretsSource::Vault => "vault",
+        }
+    }
+}
+
+schema! {
+    /// One thing wrong with the configuration; never contains a secret.
+    pub CONFIG_PROBLEM("ConfigProblem"): ProblemField {
+        /// Stable code, e.g. `ERR_CONFIG_MISSING`.
+        Code "code": Str, ALWAYS;
+        /// The variable concerned.
+        Variable "variable": Str, ALWAYS;
+        /// What is wrong.
+        Message "message": Str, ALWAYS;
+        /// How to fix it.
+        Fix "fix": Str, ALWAYS;
+        /// `error` blocks the service; `warning` does not.
+        Severity "severity": OneOf(&["error", "warning"]), ALWAYS;
+    }
+}
+
+schema! {
+    /// The redacted configuration report.
+    pub CONFIG_REPORT("ConfigReport"): ReportField {
+        /// LiveKit key, secret and URL are present and well formed.
+        LivekitConfigured "livekit_configured": Bool, ALWAYS;
+        /// The Tavus API key is present and well formed.
+        TavusConfigured "tavus_configured": Bool, ALWAYS;
+        /// Supabase's URL and keys are present: scenarios and sessions live in Postgres.
+        DatabaseConfigured "database_configured": Bool, ALWAYS;
+        /// Callers' JWTs can be verified (JWT secret, JWKS, or a URL to fetch it from).
+        AuthConfigured "auth_configured": Bool, ALWAYS;
+        /// LiveKit's server-API base URL, derived from `LIVEKIT_WS_URL`.
+        LivekitApiUrl "livekit_api_url": Str;
+        /// Everything found wrong, errors first.
+        Problems "problems": Objs(CONFIG_PROBLEM), ALWAYS;
+    }
+}
+
+schema! {
+    /// Where a Supabase API key is read from: a variable and, for the JSON key maps
+    /// (`SUPABASE_SECRET_KEYS`, `SUPABASE_PUBLISHABLE_KEYS`), the entry. Never the key.
+    pub KEY_SOURCE("KeySource"): KeySourceField {
+        /// The variable, e.g. `SUPABASE_SECRET_KEYS`.
+        Variable "variable": Str, ALWAYS;
+        /// The entry of a JSON key map (`default`); null for a plain variable.
+        Entry "entry": Str, ALWAYS | NULLABLE;
+    }
+}
+
+schema! {
+    /// Every non-secret setting of the functions, parsed, defaults applied.
+    pub EDGE_SETTINGS("EdgeSettings"): SettingsField {
+        /// `AVATAR_MODE` (default `direct`).
+        AvatarMode "avatarMode": OneOf(AVATAR_MODES), ALWAYS;
+        /// Direct mode without `TAVUS_API_KEY`: no Tavus call is made.
+        DryRun "dryRun": Bool, ALWAYS;
+        /// `AGENT_NAME`.
+        AgentName "agentName": Str, ALWAYS | NULLABLE;
+        /// `TOKEN_ALLOWED_AGENTS`.
+        AllowedAgents "allowedAgents": Strs, ALWAYS;
+        /// `TOKEN_ALLOW_CLIENT_IDENTITY` (default false).
+        AllowClientIdentity "allowClientIdentity": Bool, ALWAYS;
+        /// `TOKEN_ALLOW_CLIENT_ROOM_NAME` (default false).
+        AllowClientRoomName "allowClientRoomName": Bool, ALWAYS;
+        /// `TOKEN_TTL_SECONDS` (default 900).
+        TokenTtlSeconds "tokenTtlSeconds": U32, ALWAYS;
+        /// `DEFAULT_SCENARIO_ID` (default `casual-conversation`).
+        DefaultScenarioId "defaultScenarioId": Str, ALWAYS;
+        /// `AVATAR_IDENTITY` (default `tavus-avatar-agent`).
+        AvatarIdentity "avatarIdentity": Str, ALWAYS;
+        /// `AVATAR_PUBLISH_ON_BEHALF` (default `assistant`).
+        AvatarPublishOnBehalf "avatarPublishOnBehalf": Str, ALWAYS;
+        /// `MAX_LIVE_SESSIONS_PER_USER` (default 2).
+        MaxLiveSessions "maxLiveSessions": U32, ALWAYS;
+        /// `RATE_LIMIT_PER_MINUTE` (default 30; 0: off).
+        RateLimitPerMinute "rateLimitPerMinute": U32, ALWAYS;
+        /// `ALLOW_ANONYMOUS_USERS` (default false).
+        AllowAnonymousUsers "allowAnonymousUsers": Bool, ALWAYS;
+        /// `AUTH_JWT_ISSUER` or `{SUPABASE_URL}/auth/v1`; null when off or unknown.
+        AuthIssuer "authIssuer": Str, ALWAYS | NULLABLE;
+        /// `CORS_ALLOWED_ORIGINS` (default `["*"]`).
+        CorsAllowedOrigins "corsAllowedOrigins": Strs, ALWAYS;
+        /// `SECRETS_SOURCE` (default `env`).
+        SecretsSource "secretsSource": OneOf(&["env", "vault"]), ALWAYS;
+        /// `SECRETS_CACHE_SECONDS` (default 300).
+        SecretsCacheSeconds "secretsCacheSeconds": U32, ALWAYS;
+        /// `SCENARIO_CACHE_SECONDS` (default 30).
+        ScenarioCacheSeconds "scenarioCacheSeconds": U32, ALWAYS;
+        /// `UPSTREAM_TIMEOUT_MS` (default 10000).
+        UpstreamTimeoutMs "upstreamTimeoutMs": U32, ALWAYS;
+        /// `TAVUS_API_URL` (default `https://tavusapi.com`).
+        TavusApiUrl "tavusApiUrl": Str, ALWAYS;
+        /// `TAVUS_TEST_MODE` (default false).
+        TavusTestMode "tavusTestMode": Bool, ALWAYS;
+        /// `{FUNCTIONS_BASE_URL}/tavus-callback` when `TAVUS_CALLBACK_SECRET` is set.
+        TavusCallbackBase "tavusCallbackBase": Str, ALWAYS | NULLABLE;
+        /// `END_ON_PARTICIPANT_LEFT` (default true).
+        EndOnParticipantLeft "endOnParticipantLeft": Bool, ALWAYS;
+        /// `DELETE_ROOM_ON_END` (default true).
+        DeleteRoomOnEnd "deleteRoomOnEnd": Bool, ALWAYS;
+        /// `SUPABASE_URL` without a trailing slash.
+        SupabaseUrl "supabaseUrl": Str, ALWAYS | NULLABLE;
+        /// LiveKit's server-API base URL.
+        LivekitApiUrl "livekitApiUrl": Str, ALWAYS | NULLABLE;
+        /// The server key of RPCs and Vault: `SUPABASE_SECRET_KEYS` (its `default`
+        /// entry, else the first by name) when it holds a key, else the legacy
+        /// `SUPABASE_SERVICE_ROLE_KEY`. Read it with `apiKeyFrom`.
+        SupabaseSecretKey "supabaseSecretKey": Obj(KEY_SOURCE), ALWAYS | NULLABLE;
+        /// The `apikey` of reads under RLS: `SUPABASE_PUBLISHABLE_KEYS`, else `SUPABASE_ANON_KEY`.
+        SupabasePublishableKey "supabasePublishableKey": Obj(KEY_SOURCE), ALWAYS | NULLABLE;
+        /// Keys that make a caller the service role: all of `SUPABASE_SECRET_KEYS`, else the legacy key.
+        ServiceKeys "serviceKeys": Objs(KEY_SOURCE), ALWAYS;
+        /// `SUPABASE_JWKS` (a set or a bare array), its EC and RSA keys; null when absent or empty.
+        Jwks "jwks": Obj(crate::auth::JWKS), ALWAYS | NULLABLE;
+    }
+}
+
+schema! {
+    /// Settings and the redacted report made from one environment.
+    pub LOADED_SETTINGS("LoadedSettings"): Loaded {
+        /// The parsed settings (no secrets).
+        Settings "settings": Obj(EDGE_SETTINGS), ALWAYS;
+        /// The redacted report.
+        Report "report": Obj(CONFIG_REPORT), ALWAYS;
+    }
+}
+
+impl ConfigReport {
+    /// As JSON (the `ConfigReport` type).
+    pub fn to_json(&self) -> String {
+        let mut problems = String::from("[");
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                problems.push(',');
+            }
+            problems.push_str(
+                &ObjWriter::new()
+                    .str("code", p.code)
+                    .str("variable", p.variable)
+                    .str("message", &p.message)
+                    .str("fix", &p.fix)
+                    .str(
+                        "severity",
+                        match p.severity {
+                            Severity::Error => "error",
+                            Severity::Warning => "warning",
+                        },
+                    )
+                    .finish(),
+            );
+        }
+        problems.push(']');
+        ObjWriter::new()
+            .bool("livekit_configured", self.livekit_configured)
+            .bool("tavus_configured", self.tavus_configured)
+            .bool("database_configured", self.database_configured)
+            .bool("auth_configured", self.auth_configured)
+            .some_str("livekit_api_url", self.livekit_api_url.as_deref())
+            .raw("problems", &problems)
+            .finish()
+    }
+}
+
+impl EdgeSettings {
+    /// As JSON (the `EdgeSettings` type).
+    pub fn to_json(&self) -> String {
+        ObjWriter::new()
+            .str("avatarMode", self.avatar_mode.name())
+            .bool("dryRun", self.dry_run)
+            .opt_str("agentName", self.agent_name.as_deref())
+            .strs("allowedAgents", &self.allowed_agents)
+            .bool("allowClientIdentity", self.allow_client_identity)
+            .bool("allowClientRoomName", self.allow_client_room_name)
+            .int("tokenTtlSeconds", self.token_ttl_seconds.into())
+            .str("defaultScenarioId", &self.default_scenario_id)
+            .str("avatarIdentity", &self.avatar_identity)
+            .str("avatarPublishOnBehalf", &self.avatar_publish_on_behalf)
+            .int("maxLiveSessions", self.max_live_sessions.into())
+            .int("rateLimitPerMinute", self.rate_limit_per_minute.into())
+            .bool("allowAnonymousUsers", self.allow_anonymous_users)
+            .opt_str("authIssuer", self.auth_issuer.as_deref())
+            .strs("corsAllowedOrigins", &self.cors_allowed_origins)
+            .str("secretsSource", self.secrets_source.name())
+            .int("secretsCacheSeconds", self.secrets_cache_seconds.into())
+            .int("scenarioCacheSeconds", self.scenario_cache_seconds.into())
+            .int("upstreamTimeoutMs", self.upstream_timeout_ms.into())
+            .str("tavusApiUrl", &self.tavus_api_url)
+            .bool("tavusTestMode", self.tavus_test_mode)
+            .opt_str("tavusCallbackBase", self.tavus_callback_base.as_deref())
+            .bool("endOnParticipantLeft", self.end_on_participant_left)
+            .bool("deleteRoomOnEnd", self.delete_room_on_end)
+            .opt_str("supabaseUrl", self.supabase_url.as_deref())
+            .opt_str("livekitApiUrl", self.livekit_api_url.as_deref())
+            .raw(
+                "supabaseSecretKey",
+                &self
+                    .supabase_secret_key
+                    .as_ref()
+                    .map_or("null".into(), KeySource::to_json),
+            )
+            .raw(
+                "supabasePublishableKey",
+                &self
+                    .supabase_publishable_key
+                    .as_ref()
+                    .map_or("null".into(), KeySource::to_json),
+            )
+            .raw(
+                "serviceKeys",
+                &format!(
+                    "[{}]",
+                    self.service_keys
+                        .iter()
+                        .map(KeySource::to_json)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+            )
+            .raw("jwks", self.jwks.as_deref().unwrap_or("null"))
+            .finish()
+    }
+}
+
+impl LoadedSettings {
+    /// As JSON (the `LoadedSettings` type).
+    pub fn to_json(&self) -> String {
+        ObjWriter::new()
+            .raw("settings", &self.settings.to_json())
+            .raw("report", &self.report.to_json())
+            .finish()
+    }
+}
+
+fn value<'a>(env: &'a dyn Env, name: &str) -> Option<&'a str> {
+    env.var(name).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 fn invalid_value(variable: &'static str, expected: &str) -> Problem {
@@ -388,12 +665,7 @@ fn invalid_value(variable: &'static str, expected: &str) -> Problem {
     )
 }
 
-fn flag(
-    env: &BTreeMap<String, String>,
-    name: &'static str,
-    default: bool,
-    problems: &mut Vec<Problem>,
-) -> bool {
+fn flag(env: &dyn Env, name: &'static str, default: bool, problems: &mut Vec<Problem>) -> bool {
     match value(env, name).map(str::to_ascii_lowercase).as_deref() {
         None => default,
         Some("true" | "1" | "yes" | "on") => true,
@@ -406,7 +678,7 @@ fn flag(
 }
 
 fn number(
-    env: &BTreeMap<String, String>,
+    env: &dyn Env,
     name: &'static str,
     default: u32,
     range: std::ops::RangeInclusive<u32>,
@@ -440,11 +712,7 @@ fn http_base(v: &str) -> Option<String> {
     Some(v.trim_end_matches('/').to_owned())
 }
 
-fn url_setting(
-    env: &BTreeMap<String, String>,
-    name: &'static str,
-    problems: &mut Vec<Problem>,
-) -> Option<String> {
+fn url_setting(env: &dyn Env, name: &'static str, problems: &mut Vec<Problem>) -> Option<String> {
     let v = value(env, name)?;
     let url = http_base(v);
     if url.is_none() {
@@ -467,7 +735,7 @@ fn is_origin(o: &str) -> bool {
         })
 }
 
-fn list(env: &BTreeMap<String, String>, name: &str) -> Vec<String> {
+fn list(env: &dyn Env, name: &str) -> Vec<String> {
     value(env, name)
         .map(|v| {
             v.split(',')
@@ -480,7 +748,7 @@ fn list(env: &BTreeMap<String, String>, name: &str) -> Vec<String> {
 }
 
 fn identity_setting(
-    env: &BTreeMap<String, String>,
+    env: &dyn Env,
     name: &'static str,
     default: &str,
     problems: &mut Vec<Problem>,
@@ -500,23 +768,31 @@ fn identity_setting(
 
 /// The entries of a JSON key map variable that hold a key (sorted by name), or
 /// `Err` when it is set but not a JSON object of strings. `Ok(empty)` when unset.
-fn key_map_entries(env: &BTreeMap<String, String>, name: &str) -> Result<Vec<String>, ()> {
+fn key_map_entries(env: &dyn Env, name: &str) -> Result<Vec<String>, ()> {
     let Some(raw) = value(env, name) else {
         return Ok(Vec::new());
     };
-    let map: BTreeMap<String, String> = serde_json::from_str(raw).map_err(|_| ())?;
-    Ok(map
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, _)| k)
-        .collect())
+    let map = crate::json::read_map(raw.as_bytes()).map_err(|_| ())?;
+    let mut names: Vec<String> = Vec::new();
+    for (k, v) in map {
+        if v.trim().is_empty() || names.iter().any(|n| *n == k) {
+            continue;
+        }
+        // Sorted by name, as a map of names reads.
+        let at = names
+            .iter()
+            .position(|n| n.as_str() > k.as_ref())
+            .unwrap_or(names.len());
+        names.insert(at, k.into_owned());
+    }
+    Ok(names)
 }
 
 /// Which key to use of a new JSON key map and its legacy variable: the map's
 /// `default` entry, else its first by name; the legacy variable only when the map
 /// holds no key. Returns the choice and every key the same rule accepts.
 fn api_key(
-    env: &BTreeMap<String, String>,
+    env: &dyn Env,
     map: &'static str,
     legacy: &'static str,
     p: &mut Vec<Problem>,
@@ -568,19 +844,12 @@ fn api_key(
 /// helpers accept). Keys of other types than EC and RSA (the local CLI's `oct`
 /// key) are skipped, as RFC 7517 §5 asks for keys not understood; a set left
 /// without keys reads as absent (the JWKS is then fetched). Anything else is
-/// `ERR_CONFIG_MALFORMED`.
-fn jwks_setting(env: &BTreeMap<String, String>, p: &mut Vec<Problem>) -> Option<crate::auth::Jwks> {
+/// `ERR_CONFIG_MALFORMED`. Returns the usable keys as a JWKS (JSON, public
+/// members only).
+fn jwks_setting(env: &dyn Env, p: &mut Vec<Problem>) -> Option<String> {
+    use crate::json::Val;
     let raw = value(env, SUPABASE_JWKS)?;
-    // A bare array is read as the set holding it (one deserializer for both forms).
-    let wrapped;
-    let text = if raw.starts_with('[') {
-        wrapped = format!("{{\"keys\":{raw}}}");
-        &wrapped
-    } else {
-        raw
-    };
-    let parsed = serde_json::from_str::<crate::auth::Jwks>(text);
-    let Ok(mut set) = parsed else {
+    let Ok(set) = crate::auth::read_jwks(raw) else {
         p.push(problem(
             "ERR_CONFIG_MALFORMED",
             SUPABASE_JWKS,
@@ -590,8 +859,18 @@ fn jwks_setting(env: &BTreeMap<String, String>, p: &mut Vec<Problem>) -> Option<
         ));
         return None;
     };
-    set.keys.retain(|k| k.kty == "EC" || k.kty == "RSA");
-    (!set.keys.is_empty()).then_some(set)
+    let keys: Vec<String> = set
+        .list(crate::auth::Jwks::Keys)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|k| match k {
+            Val::Obj(o) if matches!(o.str(crate::auth::Jwk::Kty), Some("EC" | "RSA")) => {
+                Some(crate::json::write(crate::auth::JWK, o))
+            }
+            _ => None,
+        })
+        .collect();
+    (!keys.is_empty()).then(|| format!("{{\"keys\":[{}]}}", keys.join(",")))
 }
 
 /// Parses and validates every setting the functions read, and builds the
@@ -608,7 +887,7 @@ fn jwks_setting(env: &BTreeMap<String, String>, p: &mut Vec<Problem>) -> Option<
 /// assert_eq!(loaded.settings.avatar_mode, AvatarMode::Agent);
 /// assert_eq!(loaded.settings.token_ttl_seconds, 900);
 /// ```
-pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
+pub fn load_settings(env: &dyn Env) -> LoadedSettings {
     let mut problems = Vec::new();
     let p = &mut problems;
     let vault = match value(env, SECRETS_SOURCE)
@@ -646,7 +925,7 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
         ));
     }
     let livekit_api_url = check_ws_url(env, p);
-    let tavus = match env.get(TAVUS_API_KEY).filter(|v| !v.is_empty()) {
+    let tavus = match env.var(TAVUS_API_KEY).filter(|v| !v.is_empty()) {
         // Without a key Tavus runs in dry-run: tokens still work, no avatar joins.
         None => {
             p.push(problem(
@@ -902,7 +1181,11 @@ pub fn load_settings(env: &BTreeMap<String, String>) -> LoadedSettings {
             }
         }
     }
-    problems.sort_by_key(|p| p.severity == Severity::Warning);
+    // Errors first, each group in its order.
+    let (mut problems, warnings): (Vec<Problem>, Vec<Problem>) = problems
+        .into_iter()
+        .partition(|p| p.severity == Severity::Error);
+    problems.extend(warnings);
     LoadedSettings {
         settings,
         report: ConfigReport {
@@ -925,6 +1208,16 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn json_matches_its_schema() {
+        use crate::json::{read, Mode};
+        let l = load_settings(&env(&[
+            (AGENT_NAME, "tutor"),
+            (LIVEKIT_WS_URL, "ws://x:7880"),
+        ]));
+        read(l.to_json().as_bytes(), LOADED_SETTINGS, Mode::Strict).unwrap();
     }
 
     #[test]
@@ -1148,9 +1441,11 @@ mod tests {
             format!("[{oct},{ec}]"),
         ] {
             let l = load_settings(&env(&[(SUPABASE_JWKS, &raw)]));
-            let keys = l.settings.jwks.expect(&raw).keys;
+            let jwks: serde_json::Value =
+                serde_json::from_str(&l.settings.jwks.expect(&raw)).unwrap();
+            let keys = jwks["keys"].as_array().unwrap();
             assert_eq!(keys.len(), 1, "{raw}");
-            assert_eq!(keys[0].kid.as_deref(), Some("k1"));
+            assert_eq!(keys[0]["kid"], "k1");
             assert!(
                 l.report.auth_configured
                     && l.report
@@ -1212,7 +1507,7 @@ mod tests {
             ),
         ];
         let l = load_settings(&env(&secrets));
-        let text = serde_json::to_string(&l).unwrap();
+        let text = l.to_json();
         for (_, v) in secrets {
             let v = v
                 .strip_prefix(r#"{"default":""#)
@@ -1220,7 +1515,7 @@ mod tests {
             assert!(!text.contains(v), "leaked {v}");
         }
         let malformed = load_settings(&env(&[(SUPABASE_SECRET_KEYS, "sb_secret_bare_value_0123")]));
-        let text = serde_json::to_string(&malformed).unwrap();
+        let text = malformed.to_json();
         assert!(!text.contains("sb_secret_bare_value_0123"));
     }
 }

@@ -12,11 +12,6 @@
 //! [`MAX_TTL_SECONDS`]; it is rounded up to whole seconds. Nothing is silently
 //! replaced: `0` is an error, not the default.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
-
 use crate::error::{Error, Result};
 
 /// Default token lifetime: 6 hours, as in LiveKit's SDKs.
@@ -45,36 +40,8 @@ impl From<&str> for Ttl {
     }
 }
 
-impl<'de> Deserialize<'de> for Ttl {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Ttl;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number of seconds or a duration string such as \"10m\"")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Ttl, E> {
-                Ok(Ttl::Seconds(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Ttl, E> {
-                Ok(Ttl::Seconds(v as f64))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Ttl, E> {
-                Ok(Ttl::Seconds(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Ttl, E> {
-                Ok(Ttl::Text(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Ttl, E> {
-                Ok(Ttl::Text(v))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-fn unit_seconds(unit: &str) -> Option<u128> {
-    const UNITS: [(&[&str], u128); 6] = [
+fn unit_seconds(unit: &str) -> Option<u64> {
+    const UNITS: [(&[&str], u64); 6] = [
         (&["s", "sec", "secs", "second", "seconds"], 1),
         (&["m", "min", "mins", "minute", "minutes"], 60),
         (&["h", "hr", "hrs", "hour", "hours"], 3600),
@@ -94,7 +61,10 @@ fn shown(text: &str) -> String {
         end -= 1;
     }
     let ellipsis = if end < text.len() { "…" } else { "" };
-    format!("{:?}{ellipsis}", &text[..end])
+    let mut shown = String::new();
+    crate::json::push_str(&mut shown, &text[..end]);
+    shown.push_str(ellipsis);
+    shown
 }
 
 fn too_long() -> Error {
@@ -153,32 +123,97 @@ pub fn parse_duration(text: &str) -> Result<i64> {
     let Some(scale) = unit_seconds(unit) else {
         return Err(bad("has an unknown unit (use s, m, h, d, w or y)"));
     };
-    // Exact decimal arithmetic: value = digits / 10^k, in whole seconds rounded up.
+    exact(negative, int, frac, 0, scale)
+}
+
+/// Whole seconds, rounded up, of `±int.frac × 10^exp × scale`, checked
+/// (greater than zero, at most [`MAX_TTL_SECONDS`]). The arithmetic is exact
+/// for any number of digits: the decimal digits are multiplied by `scale` as
+/// they are, then split at the decimal point.
+fn exact(negative: bool, int: &str, frac: &str, exp: i64, scale: u64) -> Result<i64> {
     let int = int.trim_start_matches('0');
-    if int.len() > 15 {
+    let digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    // digits × scale, most significant digit first.
+    let mut product = vec![0u8; digits.len() + 20];
+    let mut carry = 0u64;
+    let mut at = product.len();
+    for &d in digits.iter().rev() {
+        let n = u64::from(d) * scale + carry;
+        at -= 1;
+        product[at] = (n % 10) as u8;
+        carry = n / 10;
+    }
+    while at > 0 {
+        at -= 1;
+        product[at] = (carry % 10) as u8;
+        carry /= 10;
+    }
+    // The decimal point sits `frac.len() - exp` digits from the right.
+    let right = frac.len() as i64 - exp;
+    let whole_len = (product.len() as i64 - right).max(0);
+    let (whole, fraction): (&[u8], &[u8]) = if whole_len as usize >= product.len() {
+        (&product, &[])
+    } else {
+        product.split_at(whole_len as usize)
+    };
+    let zeros_after = if whole_len as usize > product.len() {
+        whole_len as usize - product.len()
+    } else {
+        0
+    };
+    let whole_digits = whole.iter().skip_while(|&&d| d == 0).count() + zeros_after;
+    let nonzero = whole.iter().any(|&d| d != 0);
+    if nonzero && whole_digits > 7 {
         return Err(too_long());
     }
-    let kept = &frac[..frac.len().min(18)];
-    let sticky = frac[kept.len()..].bytes().any(|b| b != b'0');
-    let digits = int
-        .bytes()
-        .chain(kept.bytes())
-        .fold(0u128, |n, b| n * 10 + u128::from(b - b'0'));
-    // Up to 33 digits times a year's seconds exceeds u128 (found by fuzz/duration):
-    // such a product is far beyond the maximum anyway.
-    let total = digits.checked_mul(scale).ok_or_else(too_long)?;
-    let denominator = 10u128.pow(kept.len() as u32);
-    let mut seconds = total / denominator;
-    if total % denominator != 0 || sticky {
+    let mut seconds = whole.iter().fold(0u64, |n, &d| n * 10 + u64::from(d));
+    if nonzero {
+        seconds *= 10u64.pow(zeros_after as u32);
+    }
+    if fraction.iter().any(|&d| d != 0) {
         seconds += 1;
     }
     if seconds == 0 || negative {
         return Err(not_positive());
     }
-    if seconds > MAX_TTL_SECONDS as u128 {
+    if seconds > MAX_TTL_SECONDS as u64 {
         return Err(too_long());
     }
     Ok(seconds as i64)
+}
+
+/// A lifetime given as a JSON number's text (`90.25`, `6e2`), in whole seconds
+/// rounded up exactly, checked.
+///
+/// ```
+/// use livekit_tavus_edge::duration::number_seconds;
+/// assert_eq!(number_seconds("90.25").unwrap(), 91);
+/// assert_eq!(number_seconds("6e2").unwrap(), 600);
+/// assert_eq!(number_seconds("1e-7").unwrap(), 1);
+/// assert!(number_seconds("0").is_err() && number_seconds("-1").is_err());
+/// assert!(number_seconds("604801").is_err());
+/// ```
+pub fn number_seconds(text: &str) -> Result<i64> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, "0"),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let e = exponent.strip_prefix('+').unwrap_or(exponent);
+    let e_abs = e.trim_start_matches('-').bytes().fold(0i64, |n, b| {
+        (n * 10 + i64::from(b.wrapping_sub(b'0'))).min(1000)
+    });
+    let exp = if e.starts_with('-') { -e_abs } else { e_abs };
+    let well_formed =
+        !int.is_empty() && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
+    if !well_formed {
+        return Err(Error::InvalidTtl("not a number".into()));
+    }
+    exact(negative, int, frac, exp, 1)
 }
 
 /// Checks a lifetime in seconds and rounds it up to whole seconds.

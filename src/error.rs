@@ -1,209 +1,207 @@
-//! One error type for the whole core, each variant with a stable code.
+//! One error type for the whole core, each variant with a stable code and the
+//! HTTP status it answers with.
 //!
 //! The code (`ERR_…`) is the contract: it is the `code` of the error thrown in
 //! JavaScript and of the `{"error": {"code": …}}` bodies the edge functions
 //! return. Messages say what is wrong and how to fix it, and never contain a
-//! secret, a token, or a secret's length.
+//! secret, a token, or a secret's length. The table below is the one list of
+//! codes: the package's `ErrorCode` type and the functions' status map are
+//! generated from [`CODES`] (see `src/typescript.rs`).
 
 use std::fmt;
 
-/// Everything the core can refuse, with a stable machine-readable code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Error {
-    /// An API key or secret was empty.
-    KeyMissing(&'static str),
-    /// A token option had an invalid value (name of the option, reason).
-    InvalidOption(&'static str, String),
-    /// `roomJoin` was granted but no identity was given.
-    IdentityRequired,
-    /// The token's lifetime is zero, negative, not finite, unparsable or too long.
-    InvalidTtl(String),
-    /// The token is not three base64url segments.
-    TokenMalformed(&'static str),
-    /// The header's `alg` is not HS256, or it carries a header we do not accept.
-    TokenAlgorithm(String),
-    /// The HMAC does not match.
-    TokenSignature,
-    /// `exp` is in the past (beyond leeway).
-    TokenExpired,
-    /// `nbf` is in the future (beyond leeway).
-    TokenNotYetValid,
-    /// A claim is missing or has the wrong JSON type.
-    TokenClaims(String),
-    /// The input is larger than any token we accept.
-    TokenTooLarge,
-    /// The token's `iss` names no key we hold.
-    TokenUnknownKey,
-    /// Options passed across the JavaScript boundary could not be read.
-    InvalidInput(String),
-    /// An identity, name or room name is longer than 256 bytes (which one).
-    GrantTooLong(&'static str),
-    /// The participant metadata is larger than 512 KiB.
-    GrantMetadataTooLarge,
-    /// The participant attributes are larger than 64 KiB in total.
-    GrantAttributesTooLarge,
-    /// `roomConfig.egress` carries storage or stream credentials and they were not allowed.
-    GrantEgressCredentials,
-    /// A token segment is not strict base64url (which segment).
-    TokenBase64(&'static str),
-    /// A token's header or payload is not a JSON object (which one, why).
-    TokenJson(&'static str),
-    /// The token header carries something we refuse (`crit`, `b64`, a foreign `typ`).
-    TokenHeader(String),
-    /// The token has no `exp` claim.
-    TokenExpRequired,
-    /// A webhook arrived without an `Authorization` header.
-    WebhookAuthMissing,
-    /// The webhook token carries no `sha256` claim.
-    WebhookHashMissing,
-    /// The SHA-256 of the webhook body differs from the token's `sha256` claim.
-    WebhookHashMismatch,
-    /// The webhook body (already authenticated) is not a valid event.
-    WebhookBodyMalformed(String),
-    /// The webhook body is larger than the accepted maximum.
-    WebhookBodyTooLarge,
-    /// The webhook event is older than the caller's `maxAge`.
-    WebhookTooOld,
-    /// A LiveKit URL could not be turned into a server-API URL.
-    ServerApiUrl(String),
-    /// The server-API method is not a RoomService method we know.
-    ServerApiMethod(String),
-    /// The server-API request body lacks a field the method needs, or has the wrong type.
-    ServerApiBody(String),
-    /// A caller's Supabase JWT is not a compact JWT (why).
-    AuthMalformed(&'static str),
-    /// A caller's JWT names an algorithm or header we refuse.
-    AuthAlgorithm(String),
-    /// A caller's JWT signature does not verify.
-    AuthSignature,
-    /// No configured key can verify the caller's JWT (no secret for HS256, no JWKS key for its kid).
-    AuthUnknownKey(String),
-    /// The JWKS is not a JSON Web Key Set.
-    AuthJwks(String),
-    /// A caller's JWT has expired.
-    AuthExpired,
-    /// A caller's JWT is not valid yet (`nbf` or `iat` in the future).
-    AuthNotYetValid,
-    /// A caller's JWT lacks a claim or has one of the wrong type.
-    AuthClaims(String),
-    /// A caller's JWT is not for the `authenticated` audience.
-    AuthAudience,
-    /// A caller's JWT was issued by another project.
-    AuthIssuer,
-    /// The caller sent the project's anon key instead of a user's session token.
-    AuthAnonKey,
-    /// A caller's JWT has a role other than the one required.
-    AuthRole(String),
-    /// An anonymous sign-in where anonymous users are not allowed.
-    AuthAnonymousUser,
-    /// A scenario id is not a slug.
-    ScenarioId(String),
-    /// A scenario's display name is empty or too long.
-    ScenarioDisplayName(String),
-    /// A scenario's replica id is malformed.
-    ScenarioReplica(String),
-    /// A scenario's persona id is malformed.
-    ScenarioPersona(String),
-    /// A scenario's language is not a Tavus language name.
-    ScenarioLanguage(String),
-    /// A scenario's prompt is empty or too long.
-    ScenarioPrompt(String),
-    /// A scenario's greeting is too long.
-    ScenarioGreeting(String),
-    /// A scenario's max call duration is out of range.
-    ScenarioDuration(String),
-    /// A scenario's agent name is malformed.
-    ScenarioAgentName(String),
-    /// Tavus refused: the account's concurrent-conversation cap is reached.
-    TavusConcurrency,
-    /// Tavus refused the API key.
-    TavusUnauthorized,
-    /// Tavus does not know the scenario's replica (which scenario and replica).
-    TavusReplica(String),
-    /// Tavus does not know the scenario's persona (which scenario and persona).
-    TavusPersona(String),
-    /// Tavus rate-limited the call.
-    TavusRateLimited,
-    /// Tavus refused the request for another reason.
-    TavusRejected(String),
-    /// Tavus answered with a server error (status).
-    TavusUnavailable(u16),
-    /// Tavus answered 2xx with a body we cannot use.
-    TavusBadResponse(String),
-    /// Tavus does not know the conversation (or the id is malformed).
-    TavusNotFound,
-    /// A Tavus callback body is not a conversation event.
-    TavusBadCallback(String),
+/// Declares [`Error`], its `code()` and `status()`, and [`CODES`] from one table.
+macro_rules! errors {
+    ($( $(#[doc = $doc:literal])* $variant:ident $(($($field:ty),*))? = $code:literal, $status:literal; )*) => {
+        /// Everything the core can refuse, with a stable machine-readable code.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Error {
+            $( $(#[doc = $doc])* $variant $(($($field),*))?, )*
+        }
+
+        impl Error {
+            fn table_code(&self) -> &'static str {
+                match self {
+                    $( Error::$variant { .. } => $code, )*
+                }
+            }
+
+            fn table_status(&self) -> u16 {
+                match self {
+                    $( Error::$variant { .. } => $status, )*
+                }
+            }
+        }
+
+        /// Every code of [`Error`] with its HTTP status, in declaration order
+        /// (`Misconfigured` has its inner error's code).
+        pub const CODES: &[(&str, u16)] = &[$(($code, $status)),*];
+    };
 }
 
 impl Error {
     /// The stable code of this error, e.g. `ERR_TOKEN_EXPIRED`.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::KeyMissing(_) => "ERR_KEY_MISSING",
-            Error::InvalidOption(..) => "ERR_INVALID_OPTION",
-            Error::IdentityRequired => "ERR_IDENTITY_REQUIRED",
-            Error::InvalidTtl(_) => "ERR_INVALID_TTL",
-            Error::TokenMalformed(_) => "ERR_TOKEN_MALFORMED",
-            Error::TokenAlgorithm(_) => "ERR_TOKEN_ALGORITHM",
-            Error::TokenSignature => "ERR_TOKEN_SIGNATURE",
-            Error::TokenExpired => "ERR_TOKEN_EXPIRED",
-            Error::TokenNotYetValid => "ERR_TOKEN_NOT_YET_VALID",
-            Error::TokenClaims(_) => "ERR_TOKEN_CLAIMS",
-            Error::TokenTooLarge => "ERR_TOKEN_TOO_LARGE",
-            Error::TokenUnknownKey => "ERR_TOKEN_UNKNOWN_KEY",
-            Error::InvalidInput(_) => "ERR_INVALID_INPUT",
-            Error::GrantTooLong(_) => "ERR_GRANT_TOO_LONG",
-            Error::GrantMetadataTooLarge => "ERR_GRANT_METADATA_TOO_LARGE",
-            Error::GrantAttributesTooLarge => "ERR_GRANT_ATTRIBUTES_TOO_LARGE",
-            Error::GrantEgressCredentials => "ERR_GRANT_EGRESS_CREDENTIALS",
-            Error::TokenBase64(_) => "ERR_TOKEN_BASE64",
-            Error::TokenJson(_) => "ERR_TOKEN_JSON",
-            Error::TokenHeader(_) => "ERR_TOKEN_HEADER",
-            Error::TokenExpRequired => "ERR_TOKEN_EXP_REQUIRED",
-            Error::WebhookAuthMissing => "ERR_WEBHOOK_AUTH_MISSING",
-            Error::WebhookHashMissing => "ERR_WEBHOOK_HASH_MISSING",
-            Error::WebhookHashMismatch => "ERR_WEBHOOK_HASH_MISMATCH",
-            Error::WebhookBodyMalformed(_) => "ERR_WEBHOOK_BODY_MALFORMED",
-            Error::WebhookBodyTooLarge => "ERR_WEBHOOK_BODY_TOO_LARGE",
-            Error::WebhookTooOld => "ERR_WEBHOOK_TOO_OLD",
-            Error::ServerApiUrl(_) => "ERR_SERVER_API_URL",
-            Error::ServerApiMethod(_) => "ERR_SERVER_API_METHOD",
-            Error::ServerApiBody(_) => "ERR_SERVER_API_BODY",
-            Error::AuthMalformed(_) => "ERR_AUTH_MALFORMED",
-            Error::AuthAlgorithm(_) => "ERR_AUTH_ALGORITHM",
-            Error::AuthSignature => "ERR_AUTH_SIGNATURE",
-            Error::AuthUnknownKey(_) => "ERR_AUTH_UNKNOWN_KEY",
-            Error::AuthJwks(_) => "ERR_AUTH_JWKS",
-            Error::AuthExpired => "ERR_AUTH_EXPIRED",
-            Error::AuthNotYetValid => "ERR_AUTH_NOT_YET_VALID",
-            Error::AuthClaims(_) => "ERR_AUTH_CLAIMS",
-            Error::AuthAudience => "ERR_AUTH_AUDIENCE",
-            Error::AuthIssuer => "ERR_AUTH_ISSUER",
-            Error::AuthAnonKey => "ERR_AUTH_ANON_KEY",
-            Error::AuthRole(_) => "ERR_AUTH_ROLE",
-            Error::AuthAnonymousUser => "ERR_AUTH_ANONYMOUS_USER",
-            Error::ScenarioId(_) => "ERR_SCENARIO_ID",
-            Error::ScenarioDisplayName(_) => "ERR_SCENARIO_DISPLAY_NAME",
-            Error::ScenarioReplica(_) => "ERR_SCENARIO_REPLICA",
-            Error::ScenarioPersona(_) => "ERR_SCENARIO_PERSONA",
-            Error::ScenarioLanguage(_) => "ERR_SCENARIO_LANGUAGE",
-            Error::ScenarioPrompt(_) => "ERR_SCENARIO_PROMPT",
-            Error::ScenarioGreeting(_) => "ERR_SCENARIO_GREETING",
-            Error::ScenarioDuration(_) => "ERR_SCENARIO_DURATION",
-            Error::ScenarioAgentName(_) => "ERR_SCENARIO_AGENT_NAME",
-            Error::TavusConcurrency => "ERR_TAVUS_CONCURRENCY",
-            Error::TavusUnauthorized => "ERR_TAVUS_UNAUTHORIZED",
-            Error::TavusReplica(_) => "ERR_TAVUS_REPLICA",
-            Error::TavusPersona(_) => "ERR_TAVUS_PERSONA",
-            Error::TavusRateLimited => "ERR_TAVUS_RATE_LIMITED",
-            Error::TavusRejected(_) => "ERR_TAVUS_REJECTED",
-            Error::TavusUnavailable(_) => "ERR_TAVUS_UNAVAILABLE",
-            Error::TavusBadResponse(_) => "ERR_TAVUS_BAD_RESPONSE",
-            Error::TavusNotFound => "ERR_TAVUS_NOT_FOUND",
-            Error::TavusBadCallback(_) => "ERR_TAVUS_BAD_CALLBACK",
+            Error::Misconfigured(inner) => inner.code(),
+            e => e.table_code(),
         }
     }
+
+    /// The HTTP status of this error in the functions' answers.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Misconfigured(_) => 500,
+            e => e.table_status(),
+        }
+    }
+}
+
+errors! {
+    /// An API key or secret was empty.
+    KeyMissing(&'static str) = "ERR_KEY_MISSING", 500;
+    /// A token option had an invalid value (name of the option, reason).
+    InvalidOption(&'static str, String) = "ERR_INVALID_OPTION", 500;
+    /// `roomJoin` was granted but no identity was given.
+    IdentityRequired = "ERR_IDENTITY_REQUIRED", 500;
+    /// The token's lifetime is zero, negative, not finite, unparsable or too long.
+    InvalidTtl(String) = "ERR_INVALID_TTL", 500;
+    /// The token is not three base64url segments.
+    TokenMalformed(&'static str) = "ERR_TOKEN_MALFORMED", 401;
+    /// The header's `alg` is not HS256, or it carries a header we do not accept.
+    TokenAlgorithm(String) = "ERR_TOKEN_ALGORITHM", 401;
+    /// The HMAC does not match.
+    TokenSignature = "ERR_TOKEN_SIGNATURE", 401;
+    /// `exp` is in the past (beyond leeway).
+    TokenExpired = "ERR_TOKEN_EXPIRED", 401;
+    /// `nbf` is in the future (beyond leeway).
+    TokenNotYetValid = "ERR_TOKEN_NOT_YET_VALID", 401;
+    /// A claim is missing or has the wrong JSON type.
+    TokenClaims(String) = "ERR_TOKEN_CLAIMS", 401;
+    /// The input is larger than any token we accept.
+    TokenTooLarge = "ERR_TOKEN_TOO_LARGE", 401;
+    /// The token's `iss` names no key we hold.
+    TokenUnknownKey = "ERR_TOKEN_UNKNOWN_KEY", 401;
+    /// Options passed across the JavaScript boundary could not be read.
+    InvalidInput(String) = "ERR_INVALID_INPUT", 500;
+    /// An identity, name or room name is longer than 256 bytes (which one).
+    GrantTooLong(&'static str) = "ERR_GRANT_TOO_LONG", 500;
+    /// The participant metadata is larger than 512 KiB.
+    GrantMetadataTooLarge = "ERR_GRANT_METADATA_TOO_LARGE", 500;
+    /// The participant attributes are larger than 64 KiB in total.
+    GrantAttributesTooLarge = "ERR_GRANT_ATTRIBUTES_TOO_LARGE", 500;
+    /// `roomConfig.egress` carries storage or stream credentials and they were not allowed.
+    GrantEgressCredentials = "ERR_GRANT_EGRESS_CREDENTIALS", 500;
+    /// A token segment is not strict base64url (which segment).
+    TokenBase64(&'static str) = "ERR_TOKEN_BASE64", 401;
+    /// A token's header or payload is not a JSON object (which one, why).
+    TokenJson(&'static str) = "ERR_TOKEN_JSON", 401;
+    /// The token header carries something we refuse (`crit`, `b64`, a foreign `typ`).
+    TokenHeader(String) = "ERR_TOKEN_HEADER", 401;
+    /// The token has no `exp` claim.
+    TokenExpRequired = "ERR_TOKEN_EXP_REQUIRED", 401;
+    /// A webhook arrived without an `Authorization` header.
+    WebhookAuthMissing = "ERR_WEBHOOK_AUTH_MISSING", 401;
+    /// The webhook token carries no `sha256` claim.
+    WebhookHashMissing = "ERR_WEBHOOK_HASH_MISSING", 401;
+    /// The SHA-256 of the webhook body differs from the token's `sha256` claim.
+    WebhookHashMismatch = "ERR_WEBHOOK_HASH_MISMATCH", 401;
+    /// The webhook body (already authenticated) is not a valid event.
+    WebhookBodyMalformed(String) = "ERR_WEBHOOK_BODY_MALFORMED", 400;
+    /// The webhook body is larger than the accepted maximum.
+    WebhookBodyTooLarge = "ERR_WEBHOOK_BODY_TOO_LARGE", 413;
+    /// The webhook event is older than the caller's `maxAge`.
+    WebhookTooOld = "ERR_WEBHOOK_TOO_OLD", 401;
+    /// A LiveKit URL could not be turned into a server-API URL.
+    ServerApiUrl(String) = "ERR_SERVER_API_URL", 500;
+    /// The server-API method is not a RoomService method we know.
+    ServerApiMethod(String) = "ERR_SERVER_API_METHOD", 500;
+    /// The server-API request body lacks a field the method needs, or has the wrong type.
+    ServerApiBody(String) = "ERR_SERVER_API_BODY", 500;
+    /// A caller's Supabase JWT is not a compact JWT (why).
+    AuthMalformed(&'static str) = "ERR_AUTH_MALFORMED", 401;
+    /// A caller's JWT names an algorithm or header we refuse.
+    AuthAlgorithm(String) = "ERR_AUTH_ALGORITHM", 401;
+    /// A caller's JWT signature does not verify.
+    AuthSignature = "ERR_AUTH_SIGNATURE", 401;
+    /// No configured key can verify the caller's JWT (no secret for HS256, no JWKS key for its kid).
+    AuthUnknownKey(String) = "ERR_AUTH_UNKNOWN_KEY", 401;
+    /// The JWKS is not a JSON Web Key Set.
+    AuthJwks(String) = "ERR_AUTH_JWKS", 503;
+    /// A caller's JWT has expired.
+    AuthExpired = "ERR_AUTH_EXPIRED", 401;
+    /// A caller's JWT is not valid yet (`nbf` or `iat` in the future).
+    AuthNotYetValid = "ERR_AUTH_NOT_YET_VALID", 401;
+    /// A caller's JWT lacks a claim or has one of the wrong type.
+    AuthClaims(String) = "ERR_AUTH_CLAIMS", 401;
+    /// A caller's JWT is not for the `authenticated` audience.
+    AuthAudience = "ERR_AUTH_AUDIENCE", 401;
+    /// A caller's JWT was issued by another project.
+    AuthIssuer = "ERR_AUTH_ISSUER", 401;
+    /// The caller sent the project's anon key instead of a user's session token.
+    AuthAnonKey = "ERR_AUTH_ANON_KEY", 401;
+    /// A caller's JWT has a role other than the one required.
+    AuthRole(String) = "ERR_AUTH_ROLE", 401;
+    /// An anonymous sign-in where anonymous users are not allowed.
+    AuthAnonymousUser = "ERR_AUTH_ANONYMOUS_USER", 403;
+    /// A scenario id is not a slug.
+    ScenarioId(String) = "ERR_SCENARIO_ID", 400;
+    /// A scenario's display name is empty or too long.
+    ScenarioDisplayName(String) = "ERR_SCENARIO_DISPLAY_NAME", 400;
+    /// A scenario's replica id is malformed.
+    ScenarioReplica(String) = "ERR_SCENARIO_REPLICA", 400;
+    /// A scenario's persona id is malformed.
+    ScenarioPersona(String) = "ERR_SCENARIO_PERSONA", 400;
+    /// A scenario's language is not a Tavus language name.
+    ScenarioLanguage(String) = "ERR_SCENARIO_LANGUAGE", 400;
+    /// A scenario's prompt is empty or too long.
+    ScenarioPrompt(String) = "ERR_SCENARIO_PROMPT", 400;
+    /// A scenario's greeting is too long.
+    ScenarioGreeting(String) = "ERR_SCENARIO_GREETING", 400;
+    /// A scenario's max call duration is out of range.
+    ScenarioDuration(String) = "ERR_SCENARIO_DURATION", 400;
+    /// A scenario's agent name is malformed.
+    ScenarioAgentName(String) = "ERR_SCENARIO_AGENT_NAME", 400;
+    /// Tavus refused: the account's concurrent-conversation cap is reached.
+    TavusConcurrency = "ERR_TAVUS_CONCURRENCY", 503;
+    /// Tavus refused the API key.
+    TavusUnauthorized = "ERR_TAVUS_UNAUTHORIZED", 502;
+    /// Tavus does not know the scenario's replica (which scenario and replica).
+    TavusReplica(String) = "ERR_TAVUS_REPLICA", 502;
+    /// Tavus does not know the scenario's persona (which scenario and persona).
+    TavusPersona(String) = "ERR_TAVUS_PERSONA", 502;
+    /// Tavus rate-limited the call.
+    TavusRateLimited = "ERR_TAVUS_RATE_LIMITED", 503;
+    /// Tavus refused the request for another reason.
+    TavusRejected(String) = "ERR_TAVUS_REJECTED", 502;
+    /// Tavus answered with a server error (status).
+    TavusUnavailable(u16) = "ERR_TAVUS_UNAVAILABLE", 502;
+    /// Tavus answered 2xx with a body we cannot use.
+    TavusBadResponse(String) = "ERR_TAVUS_BAD_RESPONSE", 502;
+    /// Tavus does not know the conversation (or the id is malformed).
+    TavusNotFound = "ERR_TAVUS_NOT_FOUND", 502;
+    /// A Tavus callback body is not a conversation event.
+    TavusBadCallback(String) = "ERR_TAVUS_BAD_CALLBACK", 400;
+    /// A request body is not JSON, or not a JSON object.
+    BadJson(String) = "ERR_BAD_JSON", 400;
+    /// A request body names a field the endpoint does not have.
+    UnknownField(String) = "ERR_UNKNOWN_FIELD", 400;
+    /// A request field has the wrong type, or is given twice.
+    BadField(String) = "ERR_BAD_FIELD", 400;
+    /// A request field is larger than the endpoint allows.
+    FieldTooLarge(String) = "ERR_FIELD_TOO_LARGE", 400;
+    /// A request field the caller may not set.
+    FieldNotAllowed(String) = "ERR_FIELD_NOT_ALLOWED", 403;
+    /// A participant identity other than the caller's own.
+    IdentityNotAllowed = "ERR_IDENTITY_NOT_ALLOWED", 403;
+    /// An agent the caller may not dispatch (which one).
+    AgentNotAllowed(String) = "ERR_AGENT_NOT_ALLOWED", 403;
+    /// The deployment lacks a setting this request needs (what to set).
+    NotConfigured(String) = "ERR_NOT_CONFIGURED", 503;
+    /// No enabled scenario has this id.
+    ScenarioNotFound(String) = "ERR_SCENARIO_NOT_FOUND", 404;
+    /// A stored row (a scenario) breaks a rule: the inner error's code, status 500.
+    Misconfigured(Box<Error>) = "", 500;
 }
 
 impl fmt::Display for Error {
@@ -250,7 +248,10 @@ impl fmt::Display for Error {
             Error::WebhookTooOld => f.write_str("webhook event is older than the allowed maximum age"),
             Error::ServerApiUrl(why) => write!(f, "invalid LiveKit URL: {why}"),
             Error::ServerApiMethod(name) => {
-                write!(f, "unknown RoomService method {name:?}")
+                f.write_str("unknown RoomService method ")?;
+                let mut shown = String::new();
+                crate::json::push_str(&mut shown, name);
+                f.write_str(&shown)
             }
             Error::ServerApiBody(why) => write!(f, "invalid server-API request body: {why}"),
             Error::AuthMalformed(why) => write!(f, "the Authorization token is not a JWT: {why}"),
@@ -292,6 +293,19 @@ impl fmt::Display for Error {
             Error::TavusBadResponse(why) => write!(f, "unexpected answer from Tavus: {why}"),
             Error::TavusNotFound => f.write_str("Tavus does not know this conversation"),
             Error::TavusBadCallback(why) => write!(f, "not a Tavus conversation event: {why}"),
+            Error::BadJson(why)
+            | Error::UnknownField(why)
+            | Error::BadField(why)
+            | Error::FieldTooLarge(why)
+            | Error::FieldNotAllowed(why)
+            | Error::AgentNotAllowed(why)
+            | Error::NotConfigured(why) => f.write_str(why),
+            Error::IdentityNotAllowed => f.write_str(
+                "participant_identity must be your user id (leave it out); \
+                 TOKEN_ALLOW_CLIENT_IDENTITY relaxes this",
+            ),
+            Error::ScenarioNotFound(id) => write!(f, "no enabled scenario {id}"),
+            Error::Misconfigured(inner) => write!(f, "scenario is misconfigured: {inner}"),
         }
     }
 }
@@ -304,6 +318,9 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// Every warning.
+    pub const ALL: [Warning; 1] = [Warning::WeakSecret];
+
     /// The stable code of this warning, e.g. `ERR_KEY_WEAK_SECRET`.
     pub fn code(&self) -> &'static str {
         match self {

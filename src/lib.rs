@@ -10,7 +10,10 @@ pub mod claims;
 pub mod config;
 pub mod duration;
 pub mod error;
+pub mod hash;
+pub mod json;
 pub mod jws;
+pub mod policy;
 pub mod reconcile;
 pub mod scenario;
 pub mod server_api;
@@ -19,9 +22,9 @@ pub mod token;
 pub mod verify;
 pub mod webhook;
 
+#[cfg(test)]
+mod typescript;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
-#[cfg(any(target_arch = "wasm32", test))]
-mod wasm_tape;
 
 pub use error::{Error, Result};

@@ -13,12 +13,12 @@
 //! still be in flight). Anything else of ours is ended. Conversations with
 //! another marker, or another name, are never touched.
 
-use serde::{Deserialize, Serialize};
-
 use crate::auth::is_uuid;
 use crate::error::{Error, Result};
+use crate::json::Ty::*;
+use crate::json::{self, schema, Mode, ObjWriter, Val, ALWAYS, NULLABLE};
 use crate::scenario::is_scenario_id;
-use crate::tavus::{is_over, ListedConversation};
+use crate::tavus::{is_over, ListedConversation, LISTED_CONVERSATION};
 
 /// The first part of every conversation name of this project.
 pub const NAME_PREFIX: &str = "lte";
@@ -60,13 +60,33 @@ pub fn conversation_name(marker: &str, session_id: &str, scenario_id: &str) -> R
     Ok(format!("{NAME_PREFIX}:{marker}:{session_id}:{scenario_id}"))
 }
 
+schema! {
+    /// Who created a conversation, read from its name.
+    pub CONVERSATION_OWNER("ConversationOwner"): Owner {
+        /// The deployment's marker (12 hexadecimal digits).
+        Marker "marker": Str, ALWAYS;
+        /// The session row that owns the conversation.
+        SessionId "session_id": Str, ALWAYS;
+    }
+}
+
 /// Who created a conversation, read from its name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationOwner {
     /// The deployment's marker.
     pub marker: String,
     /// The session row that owns the conversation.
     pub session_id: String,
+}
+
+impl ConversationOwner {
+    /// As JSON (the `ConversationOwner` type).
+    pub fn to_json(&self) -> String {
+        ObjWriter::new()
+            .str("marker", &self.marker)
+            .str("session_id", &self.session_id)
+            .finish()
+    }
 }
 
 /// The owner a conversation name names, or `None` for a name this project did
@@ -106,9 +126,30 @@ pub fn grace_seconds(upstream_timeout_ms: u64) -> f64 {
     (calls + 30.0).max(60.0).ceil()
 }
 
+schema! {
+    /// A session as the reconciler sees it (ages by the database clock).
+    pub RECONCILE_SESSION("ReconcileSession"): Sess {
+        /// The session id.
+        Id "id": Str, ALWAYS;
+        /// `starting`, `live`, `ending`, `ended` or `failed`.
+        Status "status": Str, ALWAYS;
+        /// `direct`, `agent` or `none`.
+        Mode "mode": Str, ALWAYS;
+        /// The conversation it recorded.
+        ConversationId "conversation_id": Str, NULLABLE;
+        /// Seconds since it was created.
+        AgeSeconds "age_seconds": Num, ALWAYS;
+        /// Seconds since it ended (none while open).
+        EndedAgeSeconds "ended_age_seconds": Num, NULLABLE;
+        /// Past its `expires_at`.
+        Expired "expired": Bool, ALWAYS;
+        /// Its Tavus end is owed.
+        TavusEndPending "tavus_end_pending": Bool, ALWAYS;
+    }
+}
+
 /// A session as the reconciler sees it (ages by the database clock).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionView {
     /// The session id.
     pub id: String,
@@ -117,12 +158,10 @@ pub struct SessionView {
     /// `direct`, `agent` or `none`.
     pub mode: String,
     /// The conversation it recorded.
-    #[serde(default)]
     pub conversation_id: Option<String>,
     /// Seconds since it was created.
     pub age_seconds: f64,
     /// Seconds since it ended (none while open).
-    #[serde(default)]
     pub ended_age_seconds: Option<f64>,
     /// Past its `expires_at`.
     pub expired: bool,
@@ -130,9 +169,24 @@ pub struct SessionView {
     pub tavus_end_pending: bool,
 }
 
+schema! {
+    /// A session whose room is checked.
+    pub ROOM_CANDIDATE("RoomCandidate"): Cand {
+        /// The session id.
+        Id "id": Str, ALWAYS;
+        /// Its status.
+        Status "status": Str, ALWAYS;
+        /// Its mode.
+        Mode "mode": Str, ALWAYS;
+        /// Its LiveKit room.
+        RoomName "room_name": Str, ALWAYS;
+        /// Seconds since the session was created.
+        AgeSeconds "age_seconds": Num, ALWAYS;
+    }
+}
+
 /// A session whose room the reconciler checked.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoomCandidate {
     /// The session id.
     pub id: String,
@@ -146,9 +200,32 @@ pub struct RoomCandidate {
     pub age_seconds: f64,
 }
 
+schema! {
+    /// What one pass found.
+    pub PLAN_INPUT("PlanInput"): In {
+        /// This deployment's marker.
+        Marker "marker": Str, ALWAYS;
+        /// `UPSTREAM_TIMEOUT_MS` (the grace period for starting sessions derives from it).
+        UpstreamTimeoutMs "upstream_timeout_ms": Int, ALWAYS;
+        /// A Tavus key is configured.
+        TavusConfigured "tavus_configured": Bool, ALWAYS;
+        /// Every page of the active listing was read.
+        ListingComplete "listing_complete": Bool, ALWAYS;
+        /// The active conversations listed.
+        Conversations "conversations": Objs(LISTED_CONVERSATION), ALWAYS;
+        /// Sessions named by our conversations, and those whose Tavus end is pending.
+        Sessions "sessions": Objs(RECONCILE_SESSION), ALWAYS;
+        /// LiveKit's rooms could be listed.
+        RoomsListed "rooms_listed": Bool, ALWAYS;
+        /// Sessions whose room was checked.
+        RoomCandidates "room_candidates": Objs(ROOM_CANDIDATE);
+        /// Which of the candidates' rooms exist.
+        Rooms "rooms": Strs;
+    }
+}
+
 /// Everything one pass found.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanInput {
     /// This deployment's marker.
     pub marker: String,
@@ -165,20 +242,82 @@ pub struct PlanInput {
     /// Whether LiveKit's rooms could be listed.
     pub rooms_listed: bool,
     /// Sessions whose room to check.
-    #[serde(default)]
     pub room_candidates: Vec<RoomCandidate>,
     /// Which of the candidates' rooms exist.
-    #[serde(default)]
     pub rooms: Vec<String>,
 }
 
+impl PlanInput {
+    /// Reads a pass's findings from JSON (the `PlanInput` type), strictly.
+    pub fn from_json(input: &[u8]) -> Result<Self> {
+        let r = json::read(input, PLAN_INPUT, Mode::Strict)
+            .map_err(|e| Error::InvalidInput(format!("reconcile input: {e}")))?
+            .obj;
+        fn objs<'a, 'b>(list: Option<&'b [Val<'a>]>) -> impl Iterator<Item = &'b json::Obj<'a>> {
+            list.unwrap_or_default().iter().filter_map(|v| match v {
+                Val::Obj(o) => Some(o),
+                _ => None,
+            })
+        }
+        let text = |o: &json::Obj<'_>, i: u8| o.str(i).unwrap_or_default().to_owned();
+        let num = |o: &json::Obj<'_>, i: u8| o.num(i).map(json::approx);
+        let conversations = objs(r.list(In::Conversations))
+            .map(|o| ListedConversation {
+                conversation_id: text(o, 0),
+                conversation_name: o.str(1u8).map(str::to_owned),
+                status: text(o, 2),
+            })
+            .collect();
+        let sessions = objs(r.list(In::Sessions))
+            .map(|o| SessionView {
+                id: text(o, Sess::Id.into()),
+                status: text(o, Sess::Status.into()),
+                mode: text(o, Sess::Mode.into()),
+                conversation_id: o.str(Sess::ConversationId).map(str::to_owned),
+                age_seconds: num(o, Sess::AgeSeconds.into()).unwrap_or_default(),
+                ended_age_seconds: num(o, Sess::EndedAgeSeconds.into()),
+                expired: o.bool(Sess::Expired).unwrap_or(false),
+                tavus_end_pending: o.bool(Sess::TavusEndPending).unwrap_or(false),
+            })
+            .collect();
+        let room_candidates = objs(r.list(In::RoomCandidates))
+            .map(|o| RoomCandidate {
+                id: text(o, Cand::Id.into()),
+                status: text(o, Cand::Status.into()),
+                mode: text(o, Cand::Mode.into()),
+                room_name: text(o, Cand::RoomName.into()),
+                age_seconds: num(o, Cand::AgeSeconds.into()).unwrap_or_default(),
+            })
+            .collect();
+        let rooms = r
+            .list(In::Rooms)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| match v {
+                Val::Str(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect();
+        Ok(PlanInput {
+            marker: r.str(In::Marker).unwrap_or_default().to_owned(),
+            upstream_timeout_ms: r.int(In::UpstreamTimeoutMs).unwrap_or(0).max(0) as u64,
+            tavus_configured: r.bool(In::TavusConfigured).unwrap_or(false),
+            listing_complete: r.bool(In::ListingComplete).unwrap_or(false),
+            conversations,
+            sessions,
+            rooms_listed: r.bool(In::RoomsListed).unwrap_or(false),
+            room_candidates,
+            rooms,
+        })
+    }
+}
+
 /// A conversation to end.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndConversation {
     /// The conversation.
     pub conversation_id: String,
     /// The session that owns it, when its row exists.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Why: `no_session`, `session_over`, `start_abandoned`, `duplicate`.
     pub reason: &'static str,
@@ -189,7 +328,7 @@ pub struct EndConversation {
 }
 
 /// A conversation left running.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeptConversation {
     /// The conversation.
     pub conversation_id: String,
@@ -200,7 +339,7 @@ pub struct KeptConversation {
 }
 
 /// A pending end to retry by its known conversation id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryEnd {
     /// The session.
     pub session_id: String,
@@ -209,19 +348,18 @@ pub struct RetryEnd {
 }
 
 /// A pending end that needs no Tavus call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settle {
     /// The session.
     pub session_id: String,
     /// The conversation it recorded, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
     /// `dry_run` or `nothing_running`.
     pub reason: &'static str,
 }
 
 /// A session to end, or a room to delete.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomAction {
     /// The session.
     pub session_id: String,
@@ -232,7 +370,7 @@ pub struct RoomAction {
 /// What one pass should do, in this order: end conversations (failing stale
 /// sessions first), retry pending ends, settle, close sessions whose room is
 /// gone, delete rooms of sessions that are over, record rooms seen gone.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     /// Conversations of ours that no live session holds.
     pub end_conversations: Vec<EndConversation>,
@@ -252,11 +390,158 @@ pub struct Plan {
     pub rooms_checked: Vec<String>,
 }
 
+schema! {
+    /// A conversation to end.
+    pub END_CONVERSATION("EndConversation"): EndC {
+        /// The conversation.
+        ConversationId "conversation_id": Str, ALWAYS;
+        /// The session that owns it, when its row exists.
+        SessionId "session_id": Str;
+        /// Why.
+        Reason "reason": OneOf(&["no_session", "session_over", "start_abandoned", "duplicate"]), ALWAYS;
+        /// Fail the (stale `starting`) session first.
+        FailSession "fail_session": Bool, ALWAYS;
+        /// Clear the session's pending end once Tavus confirmed this end.
+        Settle "settle": Bool, ALWAYS;
+    }
+}
+
+schema! {
+    /// A conversation left running.
+    pub KEPT_CONVERSATION("KeptConversation"): KeptC {
+        /// The conversation.
+        ConversationId "conversation_id": Str, ALWAYS;
+        /// Its session.
+        SessionId "session_id": Str, ALWAYS;
+        /// Why it stays.
+        Reason "reason": OneOf(&["live", "starting"]), ALWAYS;
+    }
+}
+
+schema! {
+    /// A pending end to retry by its known conversation id.
+    pub RETRY_END("RetryEnd"): RetryE {
+        /// The session.
+        SessionId "session_id": Str, ALWAYS;
+        /// Its conversation.
+        ConversationId "conversation_id": Str, ALWAYS;
+    }
+}
+
+schema! {
+    /// A pending end that needs no Tavus call.
+    pub SETTLE("Settle"): SettleF {
+        /// The session.
+        SessionId "session_id": Str, ALWAYS;
+        /// The conversation it recorded, if any.
+        ConversationId "conversation_id": Str;
+        /// Why no call is needed.
+        Reason "reason": OneOf(&["dry_run", "nothing_running"]), ALWAYS;
+    }
+}
+
+schema! {
+    /// A session to end, or a room to delete.
+    pub ROOM_ACTION("RoomAction"): RoomA {
+        /// The session.
+        SessionId "session_id": Str, ALWAYS;
+        /// Its room.
+        RoomName "room_name": Str, ALWAYS;
+    }
+}
+
+schema! {
+    /// What one pass does, in this order: end conversations (failing stale
+    /// sessions first), retry pending ends, settle, close sessions whose room is
+    /// gone, delete rooms of sessions that are over, record rooms seen gone.
+    pub RECONCILE_PLAN("Plan"): PlanF {
+        /// Conversations of ours that no live session holds.
+        EndConversations "end_conversations": Objs(END_CONVERSATION), ALWAYS;
+        /// Conversations of ours that stay.
+        Keep "keep": Objs(KEPT_CONVERSATION), ALWAYS;
+        /// Listed conversations another deployment (or nobody we know) created: never touched.
+        Foreign "foreign": Int, ALWAYS;
+        /// Pending ends to retry by id.
+        RetryEnds "retry_ends": Objs(RETRY_END), ALWAYS;
+        /// Pending ends to clear without a call.
+        Settle "settle": Objs(SETTLE), ALWAYS;
+        /// Open sessions whose room no longer exists.
+        CloseSessions "close_sessions": Objs(ROOM_ACTION), ALWAYS;
+        /// Rooms that still exist after their session ended.
+        DeleteRooms "delete_rooms": Objs(ROOM_ACTION), ALWAYS;
+        /// Ended sessions whose room is gone (so they are not checked again).
+        RoomsChecked "rooms_checked": Strs, ALWAYS;
+    }
+}
+
+fn list<T>(items: &[T], one: impl Fn(&T, &mut ObjWriter)) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut w = ObjWriter::new();
+        one(item, &mut w);
+        out.push_str(&w.finish());
+    }
+    out.push(']');
+    out
+}
+
+impl Plan {
+    /// As JSON (the `Plan` type).
+    pub fn to_json(&self) -> String {
+        let room = |r: &RoomAction, w: &mut ObjWriter| {
+            w.str("session_id", &r.session_id)
+                .str("room_name", &r.room_name);
+        };
+        ObjWriter::new()
+            .raw(
+                "end_conversations",
+                &list(&self.end_conversations, |e, w| {
+                    w.str("conversation_id", &e.conversation_id)
+                        .some_str("session_id", e.session_id.as_deref())
+                        .str("reason", e.reason)
+                        .bool("fail_session", e.fail_session)
+                        .bool("settle", e.settle);
+                }),
+            )
+            .raw(
+                "keep",
+                &list(&self.keep, |k, w| {
+                    w.str("conversation_id", &k.conversation_id)
+                        .str("session_id", &k.session_id)
+                        .str("reason", k.reason);
+                }),
+            )
+            .int("foreign", self.foreign.into())
+            .raw(
+                "retry_ends",
+                &list(&self.retry_ends, |r, w| {
+                    w.str("session_id", &r.session_id)
+                        .str("conversation_id", &r.conversation_id);
+                }),
+            )
+            .raw(
+                "settle",
+                &list(&self.settle, |s, w| {
+                    w.str("session_id", &s.session_id)
+                        .some_str("conversation_id", s.conversation_id.as_deref())
+                        .str("reason", s.reason);
+                }),
+            )
+            .raw("close_sessions", &list(&self.close_sessions, room))
+            .raw("delete_rooms", &list(&self.delete_rooms, room))
+            .strs("rooms_checked", &self.rooms_checked)
+            .finish()
+    }
+}
+
 /// Decides one pass. Pure: the same input always gives the same plan.
 ///
 /// ```
 /// use livekit_tavus_edge::reconcile::{plan, PlanInput};
-/// let input: PlanInput = serde_json::from_str(r#"{
+/// let input = PlanInput::from_json(br#"{
 ///   "marker": "0a1b2c3d4e5f", "upstream_timeout_ms": 10000, "tavus_configured": true,
 ///   "listing_complete": true, "rooms_listed": false,
 ///   "conversations": [
@@ -267,6 +552,7 @@ pub struct Plan {
 ///     "tavus_end_pending": true}]
 /// }"#).unwrap();
 /// let p = plan(&input);
+/// assert!(p.to_json().starts_with(r#"{"end_conversations":[{"conversation_id":"c1""#));
 /// assert_eq!(p.end_conversations[0].conversation_id, "c1");
 /// assert_eq!(p.foreign, 1);
 /// assert!(p.retry_ends.is_empty()); // the end above covers the pending one
@@ -473,6 +759,24 @@ mod tests {
         }
         assert!(conversation_name(M, "11111111-1111-4111-8111-11111111111A", "d").is_err());
         assert!(conversation_name(M, S1, "Not A Slug").is_err());
+    }
+
+    #[test]
+    fn plan_json_matches_its_schema() {
+        let p = plan(&input(
+            vec![
+                listed("ca", name(S1)),
+                listed("cb", name(S2)),
+                listed("cc", None),
+            ],
+            vec![
+                session(S1, "live", Some("ca"), 10.0),
+                session(S2, "ended", Some("cb"), 10.0),
+            ],
+        ));
+        json::read(p.to_json().as_bytes(), RECONCILE_PLAN, Mode::Strict).unwrap();
+        let owner = parse_conversation_name(&name(S1).unwrap()).unwrap();
+        json::read(owner.to_json().as_bytes(), CONVERSATION_OWNER, Mode::Strict).unwrap();
     }
 
     #[test]

@@ -5,13 +5,13 @@
 //! is a scenario the functions accept, and the embedded defaults are held to
 //! the same rules as the table.
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
+use crate::json::Ty::*;
+use crate::json::{self, schema, Mode, ObjWriter, Val, ALWAYS, NULLABLE};
 
 /// Tavus conversation languages: full lower-case names, as `properties.language`
 /// takes them. The same list as the `avatar_configs_language_supported` check.
-pub const TAVUS_LANGUAGES: [&str; 33] = [
+pub const TAVUS_LANGUAGES: &[&str] = &[
     "arabic",
     "bulgarian",
     "chinese",
@@ -60,20 +60,39 @@ pub const MIN_CALL_SECONDS: i64 = 60;
 /// Longest allowed `max_call_duration_seconds` (Tavus' own default is 3600).
 pub const MAX_CALL_SECONDS: i64 = 3_600;
 
-fn default_language() -> String {
-    "english".to_owned()
-}
+/// The language of a scenario that names none.
+pub const DEFAULT_LANGUAGE: &str = "english";
+/// The cap of a scenario that sets none, in seconds.
+pub const DEFAULT_CALL_SECONDS: i64 = 1_800;
 
-fn default_duration() -> i64 {
-    1_800
-}
-
-fn default_enabled() -> bool {
-    true
+schema! {
+    /// One scenario, as stored in `public.avatar_configs`.
+    pub SCENARIO("Scenario"): Sc {
+        /// Slug, `^[a-z0-9]+(-[a-z0-9]+)*$`, at most 64 characters.
+        ScenarioId "scenario_id": Str, ALWAYS;
+        /// Human name, 1..100 characters.
+        DisplayName "display_name": Str, ALWAYS;
+        /// Tavus replica (face) id, `^r[0-9a-z]{2,63}$`.
+        ReplicaId "replica_id": Str, ALWAYS;
+        /// Tavus persona (PAL) id, `^p[0-9a-z]{2,63}$`.
+        PersonaId "persona_id": Str, NULLABLE;
+        /// A full lower-case Tavus language name (default `english`).
+        Language "language": Str;
+        /// The conversational context, 1..10000 characters.
+        Prompt "prompt": Str, ALWAYS;
+        /// What the avatar says first, at most 1000 characters.
+        Greeting "greeting": Str, NULLABLE;
+        /// Hard cap on the conversation, 60..3600 seconds (default 1800).
+        MaxCallDurationSeconds "max_call_duration_seconds": I32;
+        /// LiveKit agent dispatched in agent mode.
+        AgentName "agent_name": Str, NULLABLE;
+        /// Disabled scenarios count as unknown (default true).
+        Enabled "enabled": Bool;
+    }
 }
 
 /// One scenario, as stored in `public.avatar_configs`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
     /// Slug, `^[a-z0-9]+(-[a-z0-9]+)*$`, at most 64 characters.
     pub scenario_id: String,
@@ -82,25 +101,61 @@ pub struct Scenario {
     /// Tavus replica (face) id, `^r[0-9a-z]{2,63}$`.
     pub replica_id: String,
     /// Tavus persona (PAL) id, `^p[0-9a-z]{2,63}$`.
-    #[serde(default)]
     pub persona_id: Option<String>,
     /// Tavus language name, one of [`TAVUS_LANGUAGES`].
-    #[serde(default = "default_language")]
     pub language: String,
     /// The conversational context given to the avatar, 1..10000 characters.
     pub prompt: String,
     /// What the avatar says first, at most 1000 characters.
-    #[serde(default)]
     pub greeting: Option<String>,
     /// Hard cap on the conversation, 60..3600 seconds.
-    #[serde(default = "default_duration")]
     pub max_call_duration_seconds: i64,
     /// LiveKit agent dispatched in agent mode, `^[A-Za-z0-9_.-]{1,128}$`.
-    #[serde(default)]
     pub agent_name: Option<String>,
     /// Disabled scenarios are treated as unknown.
-    #[serde(default = "default_enabled")]
     pub enabled: bool,
+}
+
+impl Scenario {
+    /// Reads a row (JSON, the `Scenario` type), defaults applied, not validated
+    /// yet; a missing required column reads as empty and fails its rule.
+    pub fn from_json(json: &[u8]) -> Result<Self> {
+        let r = json::read(json, SCENARIO, Mode::Lenient)
+            .map_err(|e| Error::InvalidInput(format!("scenario: {e}")))?
+            .obj;
+        let text = |i: Sc| r.str(i).unwrap_or_default().to_owned();
+        let opt = |i: Sc| r.str(i).map(str::to_owned);
+        Ok(Scenario {
+            scenario_id: text(Sc::ScenarioId),
+            display_name: text(Sc::DisplayName),
+            replica_id: text(Sc::ReplicaId),
+            persona_id: opt(Sc::PersonaId),
+            language: r.str(Sc::Language).unwrap_or(DEFAULT_LANGUAGE).to_owned(),
+            prompt: text(Sc::Prompt),
+            greeting: opt(Sc::Greeting),
+            max_call_duration_seconds: r
+                .int(Sc::MaxCallDurationSeconds)
+                .unwrap_or(DEFAULT_CALL_SECONDS),
+            agent_name: opt(Sc::AgentName),
+            enabled: !matches!(r.get(Sc::Enabled), Some(Val::Bool(false))),
+        })
+    }
+
+    /// The scenario as JSON (every column, defaults applied).
+    pub fn to_json(&self) -> String {
+        ObjWriter::new()
+            .str("scenario_id", &self.scenario_id)
+            .str("display_name", &self.display_name)
+            .str("replica_id", &self.replica_id)
+            .opt_str("persona_id", self.persona_id.as_deref())
+            .str("language", &self.language)
+            .str("prompt", &self.prompt)
+            .opt_str("greeting", self.greeting.as_deref())
+            .int("max_call_duration_seconds", self.max_call_duration_seconds)
+            .opt_str("agent_name", self.agent_name.as_deref())
+            .bool("enabled", self.enabled)
+            .finish()
+    }
 }
 
 /// Whether `id` is a scenario slug: lower-case letters and digits in groups
@@ -243,35 +298,8 @@ pub fn validate_scenario(s: &Scenario) -> Result<()> {
     Ok(())
 }
 
-/// The metadata given to the agent dispatched in agent mode: everything the
+/// The JSON metadata string for agent dispatch in agent mode: everything the
 /// worker needs to start the avatar itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DispatchMetadata<'a> {
-    /// The scenario.
-    pub scenario_id: &'a str,
-    /// Tavus replica id.
-    pub replica_id: &'a str,
-    /// Tavus persona id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub persona_id: Option<&'a str>,
-    /// Tavus language name.
-    pub language: &'a str,
-    /// The conversational context.
-    pub prompt: &'a str,
-    /// The greeting.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub greeting: Option<&'a str>,
-    /// The cap the worker must set on its Tavus conversation.
-    pub max_call_duration: i64,
-    /// The session row, for the worker's own bookkeeping.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<&'a str>,
-    /// Metadata the client asked to pass to this agent, verbatim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<&'a str>,
-}
-
-/// The JSON metadata string for agent dispatch in agent mode.
 ///
 /// ```
 /// use livekit_tavus_edge::scenario::{dispatch_metadata, Scenario};
@@ -290,19 +318,17 @@ pub fn dispatch_metadata(
     session_id: Option<&str>,
     client_metadata: Option<&str>,
 ) -> String {
-    let meta = DispatchMetadata {
-        scenario_id: &s.scenario_id,
-        replica_id: &s.replica_id,
-        persona_id: s.persona_id.as_deref(),
-        language: &s.language,
-        prompt: &s.prompt,
-        greeting: s.greeting.as_deref(),
-        max_call_duration: s.max_call_duration_seconds,
-        session_id,
-        client_metadata,
-    };
-    // Serialising borrowed strings and integers cannot fail.
-    serde_json::to_string(&meta).unwrap_or_default()
+    ObjWriter::new()
+        .str("scenario_id", &s.scenario_id)
+        .str("replica_id", &s.replica_id)
+        .some_str("persona_id", s.persona_id.as_deref())
+        .str("language", &s.language)
+        .str("prompt", &s.prompt)
+        .some_str("greeting", s.greeting.as_deref())
+        .int("max_call_duration", s.max_call_duration_seconds)
+        .some_str("session_id", session_id)
+        .some_str("client_metadata", client_metadata)
+        .finish()
 }
 
 #[cfg(test)]

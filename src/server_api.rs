@@ -12,12 +12,11 @@
 //! | `MoveParticipant`, `ForwardParticipant` | `roomAdmin` + `room` + `destinationRoom` |
 //! | `CreateDispatch`, `ListDispatch`, `DeleteDispatch` (AgentDispatchService) | `roomAdmin` + `room` |
 
-use std::borrow::Cow;
-
-use serde::{Deserialize, Serialize};
-
-use crate::claims::{Claims, VideoGrant, MAX_NAME_BYTES, MAX_TIME};
+use crate::claims::{Video, C, CLAIMS, MAX_NAME_BYTES, MAX_TIME};
 use crate::error::{Error, Result};
+use crate::json::Ty::*;
+use crate::json::{self, schema, Mode, Obj, ObjWriter, Val, ALWAYS, PROTO};
+use crate::jws::HmacKey;
 
 /// Lifetime of server-API tokens: 10 minutes, as in LiveKit's SDKs.
 pub const SERVER_API_TTL_SECONDS: i64 = 10 * 60;
@@ -95,7 +94,7 @@ pub fn http_url(ws_url: &str) -> Result<String> {
     if !host.starts_with('[')
         && !host
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') || !c.is_ascii())
     {
         return Err(bad("the host has characters a host name cannot have"));
     }
@@ -207,62 +206,86 @@ pub fn service_of(method: &str) -> Option<&'static str> {
         .map(|(service, _, _, _)| *service)
 }
 
-/// Headers of a server-API request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ServerApiHeaders {
-    /// `Bearer <token>`.
-    #[serde(rename = "Authorization")]
-    pub authorization: String,
-    /// `application/json`.
-    #[serde(rename = "Content-Type")]
-    pub content_type: &'static str,
+schema! {
+    /// `Authorization: Bearer <10-minute token>` and `Content-Type: application/json`.
+    pub SERVER_API_HEADERS("ServerApiHeaders"): Headers {
+        /// `Bearer <token>`.
+        Authorization "Authorization": Str, ALWAYS;
+        /// `application/json`.
+        ContentType "Content-Type": OneOf(&["application/json"]), ALWAYS;
+    }
+}
+
+schema! {
+    /// A ready-to-send server-API request: pass it to `fetch(url, {method, headers, body})`.
+    pub SERVER_API_REQUEST("ServerApiRequest"): Request {
+        /// `{https base}/twirp/livekit.RoomService/{method}` (`livekit.AgentDispatchService` for dispatches).
+        Url "url": Str, ALWAYS;
+        /// Always `POST`.
+        Method "method": OneOf(&["POST"]), ALWAYS;
+        /// Authorization and content type.
+        Headers "headers": Obj(SERVER_API_HEADERS), ALWAYS;
+        /// The JSON body.
+        Body "body": Str, ALWAYS;
+    }
 }
 
 /// A ready-to-send server-API request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerApiRequest {
-    /// `{base}/twirp/livekit.RoomService/{Method}`.
+    /// `{base}/twirp/livekit.{Service}/{Method}`.
     pub url: String,
-    /// Always `POST`.
-    pub method: &'static str,
-    /// Authorization and content type.
-    pub headers: ServerApiHeaders,
+    /// `Bearer <token>`.
+    pub authorization: String,
     /// The JSON body.
     pub body: String,
 }
 
-/// The body fields the grants and checks need (camelCase or proto names).
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Fields<'a> {
-    #[serde(borrow)]
-    room: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    identity: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow, alias = "destination_room")]
-    destination_room: Option<Cow<'a, str>>,
-    #[serde(borrow, alias = "track_sid")]
-    track_sid: Option<Cow<'a, str>>,
-    #[serde(borrow, alias = "agent_name")]
-    agent_name: Option<Cow<'a, str>>,
-    #[serde(borrow, alias = "dispatch_id")]
-    dispatch_id: Option<Cow<'a, str>>,
+impl ServerApiRequest {
+    /// As JSON (the `ServerApiRequest` type).
+    pub fn to_json(&self) -> String {
+        let headers = ObjWriter::new()
+            .str("Authorization", &self.authorization)
+            .str("Content-Type", "application/json")
+            .finish();
+        ObjWriter::new()
+            .str("url", &self.url)
+            .str("method", "POST")
+            .raw("headers", &headers)
+            .str("body", &self.body)
+            .finish()
+    }
 }
 
-impl Fields<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        match name {
-            "room" => self.room.as_deref(),
-            "identity" => self.identity.as_deref(),
-            "name" => self.name.as_deref(),
-            "destinationRoom" => self.destination_room.as_deref(),
-            "agentName" => self.agent_name.as_deref(),
-            "dispatchId" => self.dispatch_id.as_deref(),
-            _ => self.track_sid.as_deref(),
-        }
-        .filter(|s| !s.is_empty())
+schema! {
+    /// The body fields the grants and checks need (camelCase or proto names).
+    FIELDS("ServerApiFields"): F {
+        /// The room.
+        Room "room": Str;
+        /// The participant.
+        Identity "identity": Str;
+        /// A new room's name.
+        Name "name": Str;
+        /// Where a participant goes.
+        DestinationRoom "destinationRoom": Str, PROTO;
+        /// A track.
+        TrackSid "trackSid": Str, PROTO;
+        /// An agent to dispatch.
+        AgentName "agentName": Str, PROTO;
+        /// A dispatch.
+        DispatchId "dispatchId": Str, PROTO;
+    }
+}
+
+fn field_index(name: &str) -> F {
+    match name {
+        "room" => F::Room,
+        "identity" => F::Identity,
+        "name" => F::Name,
+        "destinationRoom" => F::DestinationRoom,
+        "agentName" => F::AgentName,
+        "dispatchId" => F::DispatchId,
+        _ => F::TrackSid,
     }
 }
 
@@ -288,12 +311,10 @@ fn wrong_service(method: &str, service: &str) -> bool {
 /// let req = room_service_request("RemoveParticipant", "wss://x.livekit.cloud", "devkey", "secret",
 ///                                Some(body), 1_000).unwrap();
 /// assert_eq!(req.url, "https://x.livekit.cloud/twirp/livekit.RoomService/RemoveParticipant");
-/// let token = req.headers.authorization.strip_prefix("Bearer ").unwrap();
+/// let token = req.authorization.strip_prefix("Bearer ").unwrap();
 /// let keys = |iss: &str| (iss == "devkey").then_some("secret");
 /// let claims = verify_access_token(token, keys, VerifyOptions::at(1_000)).unwrap();
-/// let video = claims.video.unwrap();
-/// assert_eq!((video.room_admin, video.room.as_deref()), (Some(true), Some("demo")));
-/// assert_eq!(claims.exp, Some(1_600));
+/// assert_eq!(claims.json, r#"{"iss":"devkey","nbf":1000,"exp":1600,"video":{"roomAdmin":true,"room":"demo"}}"#);
 /// ```
 pub fn room_service_request(
     method: &str,
@@ -326,33 +347,37 @@ pub fn room_service_request(
     if !crate::jws::is_json_object(text.as_bytes()) {
         return Err(Error::ServerApiBody("must be a JSON object".into()));
     }
-    let fields: Fields<'_> = crate::claims::from_json_slice_borrowed(text.as_bytes())
-        .map_err(|e| Error::ServerApiBody(crate::verify::redact(&e.to_string())))?;
+    let fields = json::read(text.as_bytes(), FIELDS, Mode::Lenient)
+        .map_err(|e| Error::ServerApiBody(e.to_string()))?
+        .obj;
     let field = |name: &str| {
-        fields.get(name).ok_or_else(|| {
-            Error::ServerApiBody(format!("{method_name} needs `{name}` (a non-empty string)"))
-        })
+        fields
+            .str(field_index(name))
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                Error::ServerApiBody(format!("{method_name} needs `{name}` (a non-empty string)"))
+            })
     };
     for need in needs {
         field(need)?;
     }
-    let mut video = VideoGrant::default();
+    let mut video = Obj::default();
     match grant {
-        Grant::List => video.room_list = Some(true),
-        Grant::Create => video.room_create = Some(true),
+        Grant::List => video.set(Video::RoomList, Val::Bool(true)),
+        Grant::Create => video.set(Video::RoomCreate, Val::Bool(true)),
         Grant::Admin | Grant::AdminWithDestination => {
             let room = field("room")?;
             if room.len() > MAX_NAME_BYTES {
                 return Err(Error::GrantTooLong("room"));
             }
-            video.room_admin = Some(true);
-            video.room = Some(room.to_owned());
+            video.set(Video::RoomAdmin, Val::Bool(true));
+            video.set_str(Video::Room, room);
             if grant == Grant::AdminWithDestination {
                 let destination = field("destinationRoom")?;
                 if destination.len() > MAX_NAME_BYTES {
                     return Err(Error::GrantTooLong("destinationRoom"));
                 }
-                video.destination_room = Some(destination.to_owned());
+                video.set_str(Video::DestinationRoom, destination);
             }
         }
     }
@@ -361,22 +386,18 @@ pub fn room_service_request(
             "the current time is out of range".into(),
         ));
     }
-    let claims = Claims {
-        iss: api_key.to_owned(),
-        nbf: Some(now),
-        exp: Some(now + SERVER_API_TTL_SECONDS),
-        video: Some(video),
-        ..Default::default()
-    };
-    let token = crate::token::sign_claims(&claims, api_secret)?;
-    let body = text.to_owned();
+    let mut claims = Obj::default();
+    claims.set_str(C::Iss, api_key);
+    claims.set(C::Nbf, Val::Int(now));
+    claims.set(C::Exp, Val::Int(now + SERVER_API_TTL_SECONDS));
+    claims.set(C::Video, Val::Obj(video));
+    let token = crate::token::sign_claims(
+        &json::write(CLAIMS, &claims),
+        &HmacKey::new(api_secret.as_bytes()),
+    )?;
     Ok(ServerApiRequest {
         url: format!("{base}/twirp/livekit.{service}/{method_name}"),
-        method: "POST",
-        headers: ServerApiHeaders {
-            authorization: format!("Bearer {token}"),
-            content_type: "application/json",
-        },
-        body,
+        authorization: format!("Bearer {token}"),
+        body: text.to_owned(),
     })
 }

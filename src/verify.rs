@@ -1,4 +1,4 @@
-//! Verifying LiveKit access tokens.
+//! Verifying LiveKit access tokens, through the one JWS pipeline ([`crate::jws`]).
 //!
 //! The order of the checks, each with its own code:
 //!
@@ -6,7 +6,7 @@
 //! 2. the header, before any signature work: HS256 only (`ERR_TOKEN_ALGORITHM`), no
 //!    `crit`/`b64`, `typ` absent or `JWT` (`ERR_TOKEN_HEADER`);
 //! 3. strict base64url of every segment (`ERR_TOKEN_BASE64`), JSON objects (`ERR_TOKEN_JSON`),
-//!    parsed once into [`Claims`];
+//!    read once against the claim table ([`crate::claims::CLAIMS`]);
 //! 4. the key named by `iss` (`ERR_TOKEN_UNKNOWN_KEY`), then the HMAC compared in constant
 //!    time (`ERR_TOKEN_SIGNATURE`);
 //! 5. claim types (`ERR_TOKEN_CLAIMS`; reported only for authentic tokens): `exp`, `nbf`, `iat`
@@ -14,15 +14,12 @@
 //! 6. times: `exp` required (`ERR_TOKEN_EXP_REQUIRED`), `now < exp + leeway`
 //!    (`ERR_TOKEN_EXPIRED`), `nbf` and `iat` ≤ `now + leeway` (`ERR_TOKEN_NOT_YET_VALID`).
 //!
-//! Unknown claims are ignored, as on LiveKit's server.
+//! Unknown claims are ignored (and left out of the result), as on LiveKit's server.
 
-use std::borrow::Cow;
-
-use serde::Deserialize;
-
-use crate::claims::Claims;
+use crate::claims::{C, CLAIMS};
 use crate::error::{Error, Result};
-use crate::jws::{self, Segments};
+use crate::json::{self, schema, Mode, ReadError};
+use crate::jws::{self, HmacKey, Token, Validation};
 
 /// Default clock leeway in seconds, as on LiveKit's server.
 pub const DEFAULT_LEEWAY_SECONDS: i64 = 60;
@@ -46,124 +43,138 @@ impl VerifyOptions {
             leeway: DEFAULT_LEEWAY_SECONDS,
         }
     }
-}
 
-/// A serde error message without the offending value (which is token content):
-/// `invalid type: string "x", expected i64` becomes `invalid type, expected i64`.
-pub(crate) fn redact(message: &str) -> String {
-    for prefix in ["invalid type: ", "invalid value: "] {
-        if let Some(rest) = message.strip_prefix(prefix) {
-            let expected = rest.find(", expected ").map_or("", |i| &rest[i..]);
-            return format!("{}{expected}", prefix.trim_end_matches([':', ' ']));
+    /// The validation object of LiveKit tokens at these options.
+    pub fn validation(&self) -> Result<Validation> {
+        if !(0..=MAX_LEEWAY_SECONDS).contains(&self.leeway) {
+            return Err(Error::InvalidOption(
+                "leeway",
+                format!("must be between 0 and {MAX_LEEWAY_SECONDS} seconds"),
+            ));
         }
+        Ok(Validation::livekit(self.now, self.leeway))
     }
-    message.to_owned()
 }
 
-fn authenticate<S: AsRef<[u8]>>(
-    parts: &Segments<'_>,
-    signature: Option<&[u8; 32]>,
-    iss: &str,
-    keys: impl Fn(&str) -> Option<S>,
-) -> Result<()> {
-    if iss.is_empty() {
-        return Err(Error::TokenClaims("`iss` is empty".into()));
+/// The claims of a verified (or decoded) token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claims {
+    /// The claims as JSON text, in the token's own form (unknown claims left out).
+    pub json: String,
+}
+
+schema! {
+    /// The issuer alone, to authenticate a token whose other claims are wrong.
+    ISSUER("Issuer"): Issuer {
+        /// The API key.
+        Iss "iss": Str;
     }
+}
+use crate::json::Ty::Str;
+
+/// A key for `iss`: its secret, or an imported key.
+pub trait Secret {
+    /// The secret's bytes are empty.
+    fn is_empty(&self) -> bool;
+    /// The imported key.
+    fn key(&self) -> HmacKey;
+}
+
+impl<T: AsRef<[u8]> + ?Sized> Secret for T {
+    fn is_empty(&self) -> bool {
+        self.as_ref().is_empty()
+    }
+    fn key(&self) -> HmacKey {
+        HmacKey::new(self.as_ref())
+    }
+}
+
+fn authenticate<K: Secret>(
+    token: &Token<'_>,
+    v: &Validation,
+    iss: Option<&str>,
+    keys: impl Fn(&str) -> Option<K>,
+) -> Result<()> {
+    let iss = match iss {
+        None => return Err(Error::TokenClaims("`iss` is missing".into())),
+        Some("") => return Err(Error::TokenClaims("`iss` is empty".into())),
+        Some(iss) => iss,
+    };
     let secret = keys(iss).ok_or(Error::TokenUnknownKey)?;
-    let secret = secret.as_ref();
     if secret.is_empty() {
         return Err(Error::KeyMissing("secret"));
     }
-    jws::verify_mac(parts, signature, secret)
+    token.verify_hmac(&secret.key(), v)
 }
 
-fn check_times(claims: &Claims, options: VerifyOptions) -> Result<()> {
-    let VerifyOptions { now, leeway } = options;
-    let exp = claims.exp.ok_or(Error::TokenExpRequired)?;
-    if now >= exp.saturating_add(leeway) {
-        return Err(Error::TokenExpired);
-    }
-    for t in [claims.nbf, claims.iat].into_iter().flatten() {
-        if t > now.saturating_add(leeway) {
-            return Err(Error::TokenNotYetValid);
-        }
-    }
-    Ok(())
-}
-
-/// Decodes the payload segment into [`Claims`], keeping serde's error for later.
-fn decode_payload(parts: &Segments<'_>) -> Result<(Vec<u8>, serde_json::Result<Claims>)> {
-    let payload = jws::b64url_decode(parts.payload, "payload")?;
-    if !jws::is_json_object(&payload) {
-        return Err(Error::TokenJson("payload is not a JSON object"));
-    }
-    // serde skips unknown claims without checking their UTF-8: check it all here.
-    if std::str::from_utf8(&payload).is_err() {
-        return Err(Error::TokenJson("payload is not UTF-8"));
-    }
-    let claims = crate::claims::from_json_slice::<Claims>(&payload, None);
-    if let Err(e) = &claims {
-        if !e.is_data() {
-            return Err(Error::TokenJson("payload is not valid JSON"));
-        }
-    }
-    Ok((payload, claims))
+/// A claims error without the offending value (which is token content).
+fn claims_error(e: &ReadError, v: &Validation) -> Error {
+    v.err(jws::Fail::Claims(e.to_string()))
 }
 
 /// Verifies an HS256 LiveKit token and returns its claims; `keys` maps an API
-/// key (the token's `iss`) to its secret, so several keys can be live at once.
+/// key (the token's `iss`) to its secret (or an imported [`HmacKey`] through
+/// [`Secret`]), so several keys can be live at once.
 ///
 /// ```
 /// use std::collections::BTreeMap;
-/// use livekit_tavus_edge::token::{create_access_token, TokenOptions};
+/// use livekit_tavus_edge::token::create_access_token;
 /// use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
 ///
-/// let minted = create_access_token("devkey", "secret", TokenOptions::default(), 1_000).unwrap();
+/// let minted = create_access_token("devkey", "secret", b"{}", 1_000).unwrap();
 /// let keys = BTreeMap::from([("devkey".to_string(), "secret".to_string()),
 ///                            ("newkey".to_string(), "newsecret".to_string())]);
 /// let claims = verify_access_token(&minted.token, |iss| keys.get(iss), VerifyOptions::at(1_000)).unwrap();
-/// assert_eq!(claims.iss, "devkey");
+/// assert!(claims.json.starts_with(r#"{"iss":"devkey","nbf":1000,"exp":22600"#));
 ///
 /// let late = VerifyOptions::at(1_000 + 6 * 3600 + 60);
 /// let err = verify_access_token(&minted.token, |iss| keys.get(iss), late).unwrap_err();
 /// assert_eq!(err.code(), "ERR_TOKEN_EXPIRED");
 /// ```
-pub fn verify_access_token<S: AsRef<[u8]>>(
+pub fn verify_access_token<K: Secret>(
     token: &str,
-    keys: impl Fn(&str) -> Option<S>,
+    keys: impl Fn(&str) -> Option<K>,
     options: VerifyOptions,
 ) -> Result<Claims> {
-    if !(0..=MAX_LEEWAY_SECONDS).contains(&options.leeway) {
-        return Err(Error::InvalidOption(
-            "leeway",
-            format!("must be between 0 and {MAX_LEEWAY_SECONDS} seconds"),
-        ));
-    }
-    let parts = jws::split_segments(token)?;
-    jws::check_header(&parts)?;
-    let signature = jws::decode_signature(&parts)?;
-    let (payload, parsed) = decode_payload(&parts)?;
-    let claims = match parsed {
-        Ok(claims) => {
-            authenticate(&parts, signature.as_ref(), &claims.iss, keys)?;
-            claims
-        }
+    verify_with(token, keys, options, claims_of)
+}
+
+/// Verifies `token` and hands its payload and claims to `f`.
+pub(crate) fn verify_with<K: Secret, R>(
+    token: &str,
+    keys: impl Fn(&str) -> Option<K>,
+    options: VerifyOptions,
+    f: impl FnOnce(&[u8], json::Read<'_>) -> R,
+) -> Result<R> {
+    let v = options.validation()?;
+    let t = jws::decode(token, &v)?;
+    let read = match json::read(&t.payload, CLAIMS, Mode::Lenient) {
+        Ok(read) => read,
+        Err(e) if e.is_syntax() => return Err(Error::TokenJson("payload is not valid JSON")),
         Err(e) => {
             // Authenticate first: only the holder of the key learns what is wrong inside.
-            #[derive(Deserialize)]
-            struct Issuer<'a> {
-                #[serde(borrow)]
-                iss: Cow<'a, str>,
-            }
-            let claims_error = Error::TokenClaims(redact(&e.to_string()));
-            let issuer: Issuer<'_> =
-                serde_json::from_slice(&payload).map_err(|_| claims_error.clone())?;
-            authenticate(&parts, signature.as_ref(), &issuer.iss, keys)?;
-            return Err(claims_error);
+            let Ok(issuer) = json::read(&t.payload, ISSUER, Mode::Lenient) else {
+                return Err(claims_error(&e, &v));
+            };
+            authenticate(&t, &v, issuer.obj.str(Issuer::Iss), keys)?;
+            return Err(claims_error(&e, &v));
         }
     };
-    check_times(&claims, options)?;
-    Ok(claims)
+    authenticate(&t, &v, read.obj.str(C::Iss), keys)?;
+    let time = |c: C| read.obj.int(c).map(|t| t as f64);
+    v.check_times(time(C::Exp), time(C::Nbf), time(C::Iat))?;
+    Ok(f(&t.payload, read))
+}
+
+/// The claims JSON: the payload itself when it already is exactly that.
+fn claims_of(payload: &[u8], read: json::Read<'_>) -> Claims {
+    let json = if read.canonical {
+        // Checked UTF-8 by `jws::decode`.
+        String::from_utf8_lossy(payload).into_owned()
+    } else {
+        json::write(CLAIMS, &read.obj)
+    };
+    Claims { json }
 }
 
 /// Decodes a token's claims **without verifying anything**: not the signature,
@@ -171,14 +182,37 @@ pub fn verify_access_token<S: AsRef<[u8]>>(
 /// base an access decision on its result.
 ///
 /// ```
-/// use livekit_tavus_edge::token::{create_access_token, TokenOptions};
+/// use livekit_tavus_edge::token::create_access_token;
 /// use livekit_tavus_edge::verify::dangerous_decode_unverified;
 ///
-/// let minted = create_access_token("devkey", "secret", TokenOptions::default(), 1_000).unwrap();
-/// assert_eq!(dangerous_decode_unverified(&minted.token).unwrap().iss, "devkey");
+/// let minted = create_access_token("devkey", "secret", b"{}", 1_000).unwrap();
+/// assert!(dangerous_decode_unverified(&minted.token).unwrap().json.contains(r#""iss":"devkey""#));
 /// ```
 pub fn dangerous_decode_unverified(token: &str) -> Result<Claims> {
-    let parts = jws::split_segments(token)?;
-    let (_, parsed) = decode_payload(&parts)?;
-    parsed.map_err(|e| Error::TokenClaims(redact(&e.to_string())))
+    let v = Validation::livekit(0, 0);
+    if token.len() > jws::MAX_TOKEN_BYTES {
+        return Err(Error::TokenTooLarge);
+    }
+    let mut it = token.split('.');
+    let (Some(head), Some(payload), Some(_), None) = (it.next(), it.next(), it.next(), it.next())
+    else {
+        return Err(Error::TokenMalformed(
+            "expected three dot-separated segments",
+        ));
+    };
+    if head.is_empty() || payload.is_empty() {
+        return Err(Error::TokenMalformed("empty header or payload segment"));
+    }
+    let payload = jws::b64url_decode(payload).ok_or(Error::TokenBase64("payload"))?;
+    if !jws::is_json_object(&payload) {
+        return Err(Error::TokenJson("payload is not a JSON object"));
+    }
+    if std::str::from_utf8(&payload).is_err() {
+        return Err(Error::TokenJson("payload is not UTF-8"));
+    }
+    match json::read(&payload, CLAIMS, Mode::Lenient) {
+        Ok(read) => Ok(claims_of(&payload, read)),
+        Err(e) if e.is_syntax() => Err(Error::TokenJson("payload is not valid JSON")),
+        Err(e) => Err(claims_error(&e, &v)),
+    }
 }

@@ -1,67 +1,263 @@
-//! The JavaScript boundary: the only module with `#[wasm_bindgen]` and `js_sys`.
+//! The JavaScript boundary: the only module with `#[wasm_bindgen]`.
 //!
-//! Typed structs cross through serde-wasm-bindgen, except token options and
-//! server-API request bodies: those cross as a binary tape (`crate::wasm_tape`,
-//! written by `src/wasm_tape.js` in one call) that the core transcodes to JSON
-//! text for its strict `serde_json` reading. Every error thrown is a JS `Error`
-//! whose `code` property is the core's stable code.
+//! One mechanism for every structured value, both ways: JSON text. Inputs are
+//! `JSON.stringify`'d by the package (engine-native) and read here against
+//! their schema ([`crate::json`]), strictly where the caller can mistype a
+//! field; results are written here and `JSON.parse`'d by the package. Strings,
+//! numbers, booleans and byte arrays cross as themselves. An error is thrown as
+//! the JSON text `{"code", "message", "status"}`, which the package turns into
+//! its `EdgeError`. The clock is read by the package and passed in as `now`
+//! (seconds): the core never reads it.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::cell::RefCell;
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
+use crate::json::ObjWriter;
+use crate::jws::HmacKey;
 
+/// An error as JSON: `{"code", "message", "status"}`.
+fn error_json(e: &Error) -> String {
+    ObjWriter::new()
+        .str("code", e.code())
+        .str("message", &e.to_string())
+        .int("status", e.status().into())
+        .finish()
+}
+
+/// An error, thrown as its JSON text.
 fn throw(e: &Error) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
-    err.into()
+    JsValue::from_str(&error_json(e))
 }
 
-// Token options and request bodies cross as a tape (see `crate::wasm_tape`),
-// which the core transcodes to JSON text for its strict `serde_json` reading.
-#[wasm_bindgen(module = "/src/wasm_tape.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = encode)]
-    fn tape_encode(value: &JsValue) -> Vec<u8>;
+fn fail<T>(e: Error) -> Result<T, JsValue> {
+    Err(throw(&e))
 }
 
-/// Reads a typed struct from a JS value; `undefined` and `null` read as `{}`.
-fn input<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let value = if value.is_undefined() || value.is_null() {
-        js_sys::Object::new().into()
-    } else {
-        value
-    };
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| throw(&Error::InvalidInput(format!("{what}: {e}"))))
-}
-
-/// Turns a typed struct into plain JS objects (JSON-compatible: maps become objects).
-fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| throw(&Error::InvalidInput(e.to_string())))
-}
-
-/// Seconds since the epoch: the caller's `now`, else the JS clock.
-fn now_seconds(now: Option<f64>) -> Result<i64, JsValue> {
-    let now = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
+/// Seconds since the epoch, from the package's clock.
+fn seconds(now: f64) -> Result<i64, JsValue> {
     if !now.is_finite() {
-        return Err(throw(&Error::InvalidInput(
-            "now must be a finite number".into(),
-        )));
+        return fail(Error::InvalidInput("now must be a finite number".into()));
     }
     Ok(now.floor() as i64)
 }
 
-/// Validates an environment map; returns the redacted report.
-#[wasm_bindgen(js_name = validateConfig)]
-pub fn validate_config(env: JsValue) -> Result<JsValue, JsValue> {
-    let env: BTreeMap<String, String> = input(env, "environment")?;
-    output(&crate::config::validate_env(&env))
+/// Seconds from JS for a leeway or an age: a non-finite or negative value
+/// becomes `-1`, which the core refuses with the option's name.
+fn whole_seconds(value: Option<f64>, default: i64) -> i64 {
+    match value {
+        None => default,
+        Some(v) if v.is_finite() && v >= 0.0 => v.floor().min(i64::MAX as f64) as i64,
+        Some(_) => -1,
+    }
+}
+
+/// A JSON object of strings (an environment).
+fn string_map<'a>(json: &'a str, what: &str) -> Result<Vec<(Cow<'a, str>, Cow<'a, str>)>, JsValue> {
+    crate::json::read_map(json.as_bytes())
+        .or_else(|e| fail(Error::InvalidInput(format!("{what}: {e}"))))
+}
+
+thread_local! {
+    /// Imported HMAC keys by secret: a secret is imported once per instance.
+    static KEYS: RefCell<Vec<(Vec<u8>, HmacKey)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The imported key of `secret` (at most 16 are kept).
+fn key(secret: &[u8]) -> HmacKey {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some((_, k)) = keys.iter().find(|(s, _)| s == secret) {
+            return k.clone();
+        }
+        let k = HmacKey::new(secret);
+        if keys.len() >= 16 {
+            keys.remove(0);
+        }
+        keys.push((secret.to_vec(), k.clone()));
+        k
+    })
+}
+
+/// A cached key, as a verification key source.
+struct Cached<'a>(&'a str);
+
+impl crate::verify::Secret for Cached<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn key(&self) -> HmacKey {
+        key(self.0.as_bytes())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// LiveKit access tokens, webhooks and the server API.
+// ---------------------------------------------------------------------------
+
+/// Mints a LiveKit access token from options JSON; see [`crate::token`].
+#[wasm_bindgen(js_name = createAccessToken)]
+pub fn create_access_token(
+    api_key: &str,
+    api_secret: &str,
+    options: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    let k = key(api_secret.as_bytes());
+    crate::token::mint(
+        api_key,
+        api_secret.as_bytes(),
+        &k,
+        options.as_bytes(),
+        seconds(now)?,
+    )
+    .map(|m| m.token)
+    .map_err(|e| throw(&e))
+}
+
+/// The warnings for an API secret, as JSON `[{code, message}]`.
+#[wasm_bindgen(js_name = secretWarnings)]
+pub fn secret_warnings(api_secret: &str) -> String {
+    let mut out = String::from("[");
+    for (i, w) in crate::token::secret_warnings(api_secret.as_bytes())
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(
+            &ObjWriter::new()
+                .str("code", w.code())
+                .str("message", w.message())
+                .finish(),
+        );
+    }
+    out.push(']');
+    out
+}
+
+/// Verifies a LiveKit access token against `keys` (JSON: API key → secret); returns its claims JSON.
+#[wasm_bindgen(js_name = verifyAccessToken)]
+pub fn verify_access_token(
+    token: &str,
+    keys: &str,
+    now: f64,
+    leeway: Option<f64>,
+) -> Result<String, JsValue> {
+    let keys = crate::json::read_map(keys.as_bytes()).or_else(|_| {
+        fail(Error::InvalidInput(
+            "keys must map API keys to secrets".into(),
+        ))
+    })?;
+    let options = crate::verify::VerifyOptions {
+        now: seconds(now)?,
+        leeway: whole_seconds(leeway, crate::verify::DEFAULT_LEEWAY_SECONDS),
+    };
+    let lookup = |iss: &str| keys.iter().find(|(k, _)| k == iss).map(|(_, s)| Cached(s));
+    crate::verify::verify_access_token(token, lookup, options)
+        .map(|c| c.json)
+        .map_err(|e| throw(&e))
+}
+
+/// Decodes a token's claims without verifying anything; see
+/// [`crate::verify::dangerous_decode_unverified`].
+#[wasm_bindgen(js_name = decodeAccessTokenUnsafe)]
+pub fn decode_access_token_unsafe(token: &str) -> Result<String, JsValue> {
+    crate::verify::dangerous_decode_unverified(token)
+        .map(|c| c.json)
+        .map_err(|e| throw(&e))
+}
+
+/// A lifetime in seconds, checked and rounded up.
+#[wasm_bindgen(js_name = ttlSeconds)]
+pub fn ttl_seconds(seconds: f64) -> Result<f64, JsValue> {
+    crate::duration::check_seconds(seconds)
+        .map(|s| s as f64)
+        .map_err(|e| throw(&e))
+}
+
+/// A duration string (`"10m"`) in whole seconds.
+#[wasm_bindgen(js_name = parseDuration)]
+pub fn parse_duration(text: &str) -> Result<f64, JsValue> {
+    crate::duration::parse_duration(text)
+        .map(|s| s as f64)
+        .map_err(|e| throw(&e))
+}
+
+/// Verifies a webhook (the body's exact bytes) and returns its event JSON.
+#[wasm_bindgen(js_name = receiveWebhook)]
+pub fn receive_webhook(
+    body: &[u8],
+    authorization: Option<String>,
+    keys: &str,
+    now: f64,
+    leeway: Option<f64>,
+    max_age: Option<f64>,
+) -> Result<String, JsValue> {
+    let keys = crate::json::read_map(keys.as_bytes()).or_else(|_| {
+        fail(Error::InvalidInput(
+            "keys must map API keys to secrets".into(),
+        ))
+    })?;
+    let options = crate::webhook::WebhookOptions {
+        verify: crate::verify::VerifyOptions {
+            now: seconds(now)?,
+            leeway: whole_seconds(leeway, crate::verify::DEFAULT_LEEWAY_SECONDS),
+        },
+        max_age: max_age.map(|a| whole_seconds(Some(a), -1)),
+    };
+    let lookup = |iss: &str| keys.iter().find(|(k, _)| k == iss).map(|(_, s)| Cached(s));
+    crate::webhook::receive_webhook(body, authorization.as_deref(), lookup, options)
+        .map_err(|e| throw(&e))
+}
+
+/// Decodes a webhook body without verifying anything (event JSON); see
+/// [`crate::webhook::dangerous_decode_webhook_unverified`].
+#[wasm_bindgen(js_name = decodeWebhookUnsafe)]
+pub fn decode_webhook_unsafe(body: &[u8]) -> Result<String, JsValue> {
+    crate::webhook::dangerous_decode_webhook_unverified(body).map_err(|e| throw(&e))
+}
+
+/// Signs a webhook body as LiveKit's server does; returns the Authorization value.
+#[wasm_bindgen(js_name = signWebhook)]
+pub fn sign_webhook(
+    body: &[u8],
+    api_key: &str,
+    api_secret: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    crate::webhook::sign_webhook(body, api_key, api_secret, seconds(now)?).map_err(|e| throw(&e))
+}
+
+/// A ready-to-send RoomService request (JSON); see [`crate::server_api::room_service_request`].
+#[wasm_bindgen(js_name = serverApiRequest)]
+pub fn server_api_request(
+    method: &str,
+    ws_url: &str,
+    api_key: &str,
+    api_secret: &str,
+    body: Option<String>,
+    now: f64,
+) -> Result<String, JsValue> {
+    crate::server_api::room_service_request(
+        method,
+        ws_url,
+        api_key,
+        api_secret,
+        body.as_deref(),
+        seconds(now)?,
+    )
+    .map(|r| r.to_json())
+    .map_err(|e| throw(&e))
+}
+
+/// The server-API base URL for a LiveKit URL; see [`crate::server_api::http_url`].
+#[wasm_bindgen(js_name = livekitHttpUrl)]
+pub fn livekit_http_url(ws_url: &str) -> Result<String, JsValue> {
+    crate::server_api::http_url(ws_url).map_err(|e| throw(&e))
 }
 
 /// HMAC-SHA256 of `message` under `key`: the cost floor of signing, for benchmarks.
@@ -71,71 +267,80 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
 }
 
 // ---------------------------------------------------------------------------
-// Supabase auth, scenarios, Tavus and settings (the avatar-session flow).
+// Settings, Supabase auth, scenarios and Tavus (the avatar-session flow).
 // ---------------------------------------------------------------------------
 
-/// Parses every setting and builds the redacted report; see [`crate::config::load_settings`].
+/// Parses every setting (JSON environment); returns settings and report JSON.
 #[wasm_bindgen(js_name = parseSettings)]
-pub fn parse_settings(env: JsValue) -> Result<JsValue, JsValue> {
-    let env: BTreeMap<String, String> = input(env, "environment")?;
-    output(&crate::config::load_settings(&env))
+pub fn parse_settings(env: &str) -> Result<String, JsValue> {
+    Ok(crate::config::load_settings(&string_map(env, "environment")?).to_json())
 }
 
-/// Decodes a Supabase JWT's header, refusing algorithms other than HS256/ES256/RS256.
+/// The outcome of a caller's JWT check, as JSON: `{"claims"}`, `{"alg", "jwk",
+/// "claims"|"error"}` (check the signature first) or `{"jwks": true}` (fetch it).
+fn outcome_json(outcome: crate::auth::Outcome) -> String {
+    use crate::auth::Outcome;
+    match outcome {
+        Outcome::Verified(claims) => ObjWriter::new().raw("claims", &claims).finish(),
+        Outcome::NeedJwks => String::from(r#"{"jwks":true}"#),
+        Outcome::Signature { alg, jwk, claims } => {
+            let mut w = ObjWriter::new();
+            w.str("alg", alg.name()).raw("jwk", &jwk);
+            match claims {
+                Ok(c) => w.raw("claims", &c),
+                Err(e) => w.raw("error", &error_json(&e)),
+            };
+            w.finish()
+        }
+    }
+}
+
+/// Verifies a Supabase JWT in one pass (header decoded once); see [`crate::auth::verify`].
+#[wasm_bindgen(js_name = verifySupabaseJwt)]
+pub fn verify_supabase_jwt(
+    token: &str,
+    secret: Option<String>,
+    jwks: Option<String>,
+    rules: &str,
+    now: f64,
+) -> Result<String, JsValue> {
+    let rules = crate::auth::AuthRules::from_json(rules.as_bytes()).map_err(|e| throw(&e))?;
+    let secret = secret.filter(|s| !s.is_empty()).map(|s| key(s.as_bytes()));
+    crate::auth::verify(
+        token,
+        secret.as_ref(),
+        jwks.as_deref(),
+        &rules,
+        seconds(now)?,
+        true,
+    )
+    .map(outcome_json)
+    .map_err(|e| throw(&e))
+}
+
+/// A caller's JWT header (JSON), decoded once and checked; nothing verified.
 #[wasm_bindgen(js_name = decodeSupabaseJwtHeader)]
-pub fn decode_supabase_jwt_header(token: &str) -> Result<JsValue, JsValue> {
-    output(&crate::auth::decode_header(token).map_err(|e| throw(&e))?)
+pub fn decode_supabase_jwt_header(token: &str) -> Result<String, JsValue> {
+    crate::auth::decode_header(token, 0).map_err(|e| throw(&e))
 }
 
-/// Verifies an HS256 Supabase JWT with the legacy JWT secret, then applies the claim rules.
-#[wasm_bindgen(js_name = verifySupabaseJwtHs256)]
-pub fn verify_supabase_jwt_hs256(
-    token: &str,
-    secret: &str,
-    rules: JsValue,
-    now: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    let rules: crate::auth::AuthRules = input(rules, "auth rules")?;
-    let claims = crate::auth::verify_hs256(token, secret.as_bytes(), &rules, now_seconds(now)?)
-        .map_err(|e| throw(&e))?;
-    output(&claims)
-}
-
-/// Applies the claim rules to a token whose ES256/RS256 signature was verified with WebCrypto.
-#[wasm_bindgen(js_name = checkVerifiedSupabaseJwt)]
-pub fn check_verified_supabase_jwt(
-    token: &str,
-    rules: JsValue,
-    now: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    let rules: crate::auth::AuthRules = input(rules, "auth rules")?;
-    let claims = crate::auth::check_verified_claims(token, &rules, now_seconds(now)?)
-        .map_err(|e| throw(&e))?;
-    output(&claims)
-}
-
-/// Picks the JWKS key for a token header; see [`crate::auth::select_jwk`].
-#[wasm_bindgen(js_name = selectSupabaseJwk)]
-pub fn select_supabase_jwk(jwks: JsValue, header: JsValue) -> Result<JsValue, JsValue> {
-    let jwks: crate::auth::Jwks = input(jwks, "JWKS")
-        .map_err(|_| throw(&Error::AuthJwks("not a JSON Web Key Set".into())))?;
-    let header: crate::auth::JwtHeader = input(header, "JWT header")?;
-    output(&crate::auth::select_jwk(&jwks, &header).map_err(|e| throw(&e))?)
-}
-
-/// Whether `presented` equals one of `candidates`, in constant time.
+/// Whether `presented` equals one of `candidates` (a JSON list), in constant time.
 #[wasm_bindgen(js_name = matchesAnySecret)]
-pub fn matches_any_secret(presented: &str, candidates: JsValue) -> Result<bool, JsValue> {
-    let candidates: Vec<String> = input(candidates, "candidates")?;
-    Ok(crate::auth::matches_any_secret(presented, &candidates))
+pub fn matches_any_secret(presented: &str, candidates: &str) -> bool {
+    crate::json::read_strs(candidates.as_bytes())
+        .is_ok_and(|c| crate::auth::matches_any_secret(presented, &c))
 }
 
-/// Validates a scenario row; returns it as the core reads it (defaults applied).
+fn scenario_of(row: &str) -> Result<crate::scenario::Scenario, JsValue> {
+    let s = crate::scenario::Scenario::from_json(row.as_bytes()).map_err(|e| throw(&e))?;
+    crate::scenario::validate_scenario(&s).map_err(|e| throw(&e))?;
+    Ok(s)
+}
+
+/// Validates a scenario row (JSON); returns it as the core reads it (defaults applied).
 #[wasm_bindgen(js_name = validateScenario)]
-pub fn validate_scenario(scenario: JsValue) -> Result<JsValue, JsValue> {
-    let scenario: crate::scenario::Scenario = input(scenario, "scenario")?;
-    crate::scenario::validate_scenario(&scenario).map_err(|e| throw(&e))?;
-    output(&scenario)
+pub fn validate_scenario(row: &str) -> Result<String, JsValue> {
+    Ok(scenario_of(row)?.to_json())
 }
 
 /// Checks a requested scenario id (a slug).
@@ -147,63 +352,68 @@ pub fn check_scenario_id(id: &str) -> Result<(), JsValue> {
 /// The agent-dispatch metadata (JSON text) for a scenario.
 #[wasm_bindgen(js_name = scenarioDispatchMetadata)]
 pub fn scenario_dispatch_metadata(
-    scenario: JsValue,
+    row: &str,
     session_id: Option<String>,
     client_metadata: Option<String>,
 ) -> Result<String, JsValue> {
-    let scenario: crate::scenario::Scenario = input(scenario, "scenario")?;
-    crate::scenario::validate_scenario(&scenario).map_err(|e| throw(&e))?;
     Ok(crate::scenario::dispatch_metadata(
-        &scenario,
+        &scenario_of(row)?,
         session_id.as_deref(),
         client_metadata.as_deref(),
     ))
 }
 
-/// The body of Tavus' `POST /v2/conversations`.
+/// The body (JSON) of Tavus' `POST /v2/conversations`.
 #[wasm_bindgen(js_name = tavusCreateConversationBody)]
-pub fn tavus_create_conversation_body(
-    scenario: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let scenario: crate::scenario::Scenario = input(scenario, "scenario")?;
-    let options: crate::tavus::ConversationOptions = input(options, "conversation options")?;
-    output(&crate::tavus::create_conversation_body(&scenario, &options).map_err(|e| throw(&e))?)
+pub fn tavus_create_conversation_body(row: &str, options: &str) -> Result<String, JsValue> {
+    let scenario = crate::scenario::Scenario::from_json(row.as_bytes()).map_err(|e| throw(&e))?;
+    let options =
+        crate::tavus::ConversationOptions::from_json(options.as_bytes()).map_err(|e| throw(&e))?;
+    crate::tavus::create_conversation_body(&scenario, &options)
+        .map(|b| b.to_json())
+        .map_err(|e| throw(&e))
 }
 
-/// Classifies the answer to `POST /v2/conversations`.
+/// Classifies the answer to `POST /v2/conversations` (JSON result).
 #[wasm_bindgen(js_name = tavusParseCreateResponse)]
-pub fn tavus_parse_create_response(
-    status: u16,
-    body: &str,
-    scenario: JsValue,
-) -> Result<JsValue, JsValue> {
-    let scenario: crate::scenario::Scenario = input(scenario, "scenario")?;
-    output(&crate::tavus::parse_create_response(status, body, &scenario).map_err(|e| throw(&e))?)
+pub fn tavus_parse_create_response(status: u16, body: &str, row: &str) -> Result<String, JsValue> {
+    let scenario = crate::scenario::Scenario::from_json(row.as_bytes()).map_err(|e| throw(&e))?;
+    crate::tavus::parse_create_response(status, body, &scenario)
+        .map(|c| c.to_json())
+        .map_err(|e| throw(&e))
 }
 
-/// Classifies the answer to `POST /v2/conversations/{id}/end`.
+/// Classifies the answer to `POST /v2/conversations/{id}/end`: `ended`,
+/// `already_ended` or `not_found`.
 #[wasm_bindgen(js_name = tavusParseEndResponse)]
-pub fn tavus_parse_end_response(status: u16, body: &str) -> Result<JsValue, JsValue> {
-    output(&crate::tavus::parse_end_response(status, body).map_err(|e| throw(&e))?)
+pub fn tavus_parse_end_response(status: u16, body: &str) -> Result<String, JsValue> {
+    crate::tavus::parse_end_response(status, body)
+        .map(|o| o.name().to_owned())
+        .map_err(|e| throw(&e))
 }
 
-/// Classifies the answer to `GET /v2/conversations/{id}`.
+/// Classifies the answer to `GET /v2/conversations/{id}` (JSON result).
 #[wasm_bindgen(js_name = tavusParseConversationResponse)]
-pub fn tavus_parse_conversation_response(status: u16, body: &str) -> Result<JsValue, JsValue> {
-    output(&crate::tavus::parse_conversation_response(status, body).map_err(|e| throw(&e))?)
+pub fn tavus_parse_conversation_response(status: u16, body: &str) -> Result<String, JsValue> {
+    crate::tavus::parse_conversation_response(status, body)
+        .map(|s| s.to_json())
+        .map_err(|e| throw(&e))
 }
 
-/// Parses a Tavus callback body.
+/// Parses a Tavus callback body (JSON result).
 #[wasm_bindgen(js_name = tavusParseCallback)]
-pub fn tavus_parse_callback(body: &str) -> Result<JsValue, JsValue> {
-    output(&crate::tavus::parse_callback(body).map_err(|e| throw(&e))?)
+pub fn tavus_parse_callback(body: &str) -> Result<String, JsValue> {
+    crate::tavus::parse_callback(body)
+        .map(|c| c.to_json())
+        .map_err(|e| throw(&e))
 }
 
-/// Classifies the answer to `GET /v2/conversations` (one page).
+/// Classifies the answer to `GET /v2/conversations` (one page, JSON result).
 #[wasm_bindgen(js_name = tavusParseConversationList)]
-pub fn tavus_parse_conversation_list(status: u16, body: &str) -> Result<JsValue, JsValue> {
-    output(&crate::tavus::parse_conversation_list(status, body).map_err(|e| throw(&e))?)
+pub fn tavus_parse_conversation_list(status: u16, body: &str) -> Result<String, JsValue> {
+    crate::tavus::parse_conversation_list(status, body)
+        .map(|p| p.to_json())
+        .map_err(|e| throw(&e))
 }
 
 /// A new conversation's name; see [`crate::reconcile::conversation_name`].
@@ -216,20 +426,21 @@ pub fn reconcile_conversation_name(
     crate::reconcile::conversation_name(marker, session_id, scenario_id).map_err(|e| throw(&e))
 }
 
-/// The owner a conversation name names (or `null`); see [`crate::reconcile::parse_conversation_name`].
+/// The owner a conversation name names, as JSON (`null` when it names none);
+/// see [`crate::reconcile::parse_conversation_name`].
 #[wasm_bindgen(js_name = reconcileParseConversationName)]
-pub fn reconcile_parse_conversation_name(name: &str) -> Result<JsValue, JsValue> {
+pub fn reconcile_parse_conversation_name(name: &str) -> String {
     match crate::reconcile::parse_conversation_name(name) {
-        Some(owner) => output(&owner),
-        None => Ok(JsValue::NULL),
+        Some(owner) => owner.to_json(),
+        None => "null".to_owned(),
     }
 }
 
-/// One reconciler pass's plan; see [`crate::reconcile::plan`].
+/// One reconciler pass's plan (JSON) from its input (JSON); see [`crate::reconcile::plan`].
 #[wasm_bindgen(js_name = reconcilePlan)]
-pub fn reconcile_plan(input_value: JsValue) -> Result<JsValue, JsValue> {
-    let plan_input: crate::reconcile::PlanInput = input(input_value, "reconcile input")?;
-    output(&crate::reconcile::plan(&plan_input))
+pub fn reconcile_plan(input: &str) -> Result<String, JsValue> {
+    let input = crate::reconcile::PlanInput::from_json(input.as_bytes()).map_err(|e| throw(&e))?;
+    Ok(crate::reconcile::plan(&input).to_json())
 }
 
 /// `/v2/conversations/{id}/end` (or `/v2/conversations/{id}` when `end` is false), id checked.
@@ -244,215 +455,91 @@ pub fn tavus_conversation_path(conversation_id: &str, end: bool) -> Result<Strin
 }
 
 // ---------------------------------------------------------------------------
-// LiveKit access tokens, webhooks and the server API.
+// The functions' policy: built once per set of settings.
 // ---------------------------------------------------------------------------
 
-/// A JS value as JSON text (see [`crate::wasm_tape::tape_to_json`]); `undefined`/`null` give `None`.
-fn json_of(value: &JsValue) -> Result<Option<Vec<u8>>, String> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
+/// The functions' decisions for one environment; see [`crate::policy::Policy`].
+#[wasm_bindgen]
+pub struct EdgePolicy(crate::policy::Policy);
+
+#[wasm_bindgen]
+impl EdgePolicy {
+    /// Parses the settings of an environment (JSON) and imports its keys.
+    #[wasm_bindgen(constructor)]
+    pub fn new(env: &str) -> Result<EdgePolicy, JsValue> {
+        Ok(EdgePolicy(crate::policy::Policy::new(&string_map(
+            env,
+            "environment",
+        )?)))
     }
-    crate::wasm_tape::tape_to_json(&tape_encode(value)).map(Some)
-}
 
-/// Token options, read strictly (unknown fields refused at any depth).
-fn token_options(options: &JsValue) -> Result<crate::token::TokenOptions, JsValue> {
-    match json_of(options) {
-        Ok(None) => Ok(crate::token::TokenOptions::default()),
-        Ok(Some(json)) => crate::token::TokenOptions::from_json(&json).map_err(|e| throw(&e)),
-        Err(why) => Err(throw(&Error::InvalidOption("options", why))),
+    /// The settings and the redacted report (JSON, the `LoadedSettings` type).
+    pub fn settings(&self) -> String {
+        self.0.loaded.to_json()
     }
-}
 
-/// Looks secrets up in a JS object (own properties) or `Map`, one key at a time.
-fn key_lookup(keys: &JsValue) -> Result<impl Fn(&str) -> Option<String> + '_, JsValue> {
-    if !keys.is_object() {
-        return Err(throw(&Error::InvalidInput(
-            "keys must be an object mapping API keys to secrets".into(),
-        )));
-    }
-    let map = keys.dyn_ref::<js_sys::Map>();
-    Ok(move |iss: &str| {
-        let key = JsValue::from_str(iss);
-        match map {
-            Some(map) => map.get(&key).as_string(),
-            None => js_sys::Object::has_own(keys.unchecked_ref::<js_sys::Object>(), &key)
-                .then(|| js_sys::Reflect::get(keys, &key).ok()?.as_string())
-                .flatten(),
-        }
-    })
-}
-
-/// Seconds from JS for a leeway or an age: a non-finite or negative value
-/// becomes `-1`, which the core refuses with the option's name.
-fn whole_seconds(value: Option<f64>, default: i64) -> i64 {
-    match value {
-        None => default,
-        Some(v) if v.is_finite() && v >= 0.0 => v.floor().min(i64::MAX as f64) as i64,
-        Some(_) => -1,
-    }
-}
-
-fn verify_options(
-    now: Option<f64>,
-    leeway: Option<f64>,
-) -> Result<crate::verify::VerifyOptions, JsValue> {
-    Ok(crate::verify::VerifyOptions {
-        now: now_seconds(now)?,
-        leeway: whole_seconds(leeway, crate::verify::DEFAULT_LEEWAY_SECONDS),
-    })
-}
-
-/// Mints a LiveKit access token; see [`crate::token::create_access_token`].
-/// `on_warning` is called with `{code, message}` for each warning.
-#[wasm_bindgen(js_name = createAccessToken)]
-pub fn create_access_token(
-    api_key: &str,
-    api_secret: &str,
-    options: JsValue,
-    now: Option<f64>,
-    on_warning: Option<js_sys::Function>,
-) -> Result<String, JsValue> {
-    let options = token_options(&options)?;
-    let minted = crate::token::create_access_token(api_key, api_secret, options, now_seconds(now)?)
-        .map_err(|e| throw(&e))?;
-    if let Some(callback) = on_warning {
-        for warning in &minted.warnings {
-            let w = js_sys::Object::new();
-            js_sys::Reflect::set(&w, &"code".into(), &warning.code().into())?;
-            js_sys::Reflect::set(&w, &"message".into(), &warning.message().into())?;
-            callback.call1(&JsValue::NULL, &w)?;
+    /// Plans a token request: the `TokenPlan` JSON, or `{"load": id}` when
+    /// scenario `id` must be read first (then call again with its row as
+    /// `row`: JSON text, `"null"` when there is none).
+    pub fn plan(
+        &mut self,
+        user_id: &str,
+        body: &str,
+        query_scenario_id: Option<String>,
+        now: f64,
+        row: Option<String>,
+    ) -> Result<String, JsValue> {
+        let row = row
+            .as_deref()
+            .map(|r| (r.trim() != "null").then_some(r.as_bytes()));
+        match self
+            .0
+            .plan(
+                user_id,
+                body,
+                query_scenario_id.as_deref(),
+                seconds(now)?,
+                row,
+            )
+            .map_err(|e| throw(&e))?
+        {
+            Ok(plan) => Ok(plan),
+            Err(id) => Ok(ObjWriter::new().str("load", &id).finish()),
         }
     }
-    Ok(minted.token)
-}
 
-/// Verifies a LiveKit access token against `keys` (API key → secret).
-#[wasm_bindgen(js_name = verifyAccessToken)]
-pub fn verify_access_token(
-    token: &str,
-    keys: JsValue,
-    now: Option<f64>,
-    leeway: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    let lookup = key_lookup(&keys)?;
-    let claims = crate::verify::verify_access_token(token, lookup, verify_options(now, leeway)?)
-        .map_err(|e| throw(&e))?;
-    output(&claims)
-}
+    /// Mints a planned token for its room and session.
+    pub fn mint(
+        &self,
+        plan: &str,
+        session_id: Option<String>,
+        room: &str,
+        now: f64,
+    ) -> Result<String, JsValue> {
+        self.0
+            .mint(plan, session_id.as_deref(), room, seconds(now)?)
+            .map_err(|e| throw(&e))
+    }
 
-/// Decodes a token's claims without verifying anything; see
-/// [`crate::verify::dangerous_decode_unverified`].
-#[wasm_bindgen(js_name = decodeAccessTokenUnsafe)]
-pub fn decode_access_token_unsafe(token: &str) -> Result<JsValue, JsValue> {
-    output(&crate::verify::dangerous_decode_unverified(token).map_err(|e| throw(&e))?)
-}
+    /// Verifies a caller's Supabase JWT with this deployment's secret and rules
+    /// (JSON outcome, as `verifySupabaseJwt`); `final_try`: a JWKS key that is
+    /// missing is an error rather than `{"jwks": true}`.
+    pub fn authenticate(
+        &self,
+        token: &str,
+        jwks: Option<String>,
+        now: f64,
+        final_try: bool,
+    ) -> Result<String, JsValue> {
+        self.0
+            .authenticate(token, jwks.as_deref(), seconds(now)?, final_try)
+            .map(outcome_json)
+            .map_err(|e| throw(&e))
+    }
 
-/// A token lifetime (seconds or a duration string) in whole seconds.
-#[wasm_bindgen(js_name = parseTtl)]
-pub fn parse_ttl(ttl: JsValue) -> Result<f64, JsValue> {
-    let ttl = if let Some(seconds) = ttl.as_f64() {
-        crate::duration::Ttl::Seconds(seconds)
-    } else if let Some(text) = ttl.as_string() {
-        crate::duration::Ttl::Text(text)
-    } else {
-        return Err(throw(&Error::InvalidTtl(
-            "expected a number of seconds or a duration string".into(),
-        )));
-    };
-    crate::duration::ttl_seconds(Some(&ttl))
-        .map(|s| s as f64)
-        .map_err(|e| throw(&e))
-}
-
-fn webhook_options(
-    now: Option<f64>,
-    leeway: Option<f64>,
-    max_age: Option<f64>,
-) -> Result<crate::webhook::WebhookOptions, JsValue> {
-    Ok(crate::webhook::WebhookOptions {
-        verify: verify_options(now, leeway)?,
-        max_age: max_age.map(|a| whole_seconds(Some(a), -1)),
-    })
-}
-
-/// Verifies a webhook (body as a string) and returns its event.
-#[wasm_bindgen(js_name = receiveWebhook)]
-pub fn receive_webhook(
-    body: &str,
-    authorization: Option<String>,
-    keys: JsValue,
-    now: Option<f64>,
-    leeway: Option<f64>,
-    max_age: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    receive_webhook_bytes(body.as_bytes(), authorization, keys, now, leeway, max_age)
-}
-
-/// Verifies a webhook (body as bytes) and returns its event.
-#[wasm_bindgen(js_name = receiveWebhookBytes)]
-pub fn receive_webhook_bytes(
-    body: &[u8],
-    authorization: Option<String>,
-    keys: JsValue,
-    now: Option<f64>,
-    leeway: Option<f64>,
-    max_age: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    let lookup = key_lookup(&keys)?;
-    let options = webhook_options(now, leeway, max_age)?;
-    let event =
-        crate::webhook::receive_webhook_json(body, authorization.as_deref(), lookup, options)
-            .map_err(|e| throw(&e))?;
-    output(&event)
-}
-
-/// Decodes a webhook body without verifying anything; see
-/// [`crate::webhook::dangerous_decode_webhook_unverified`].
-#[wasm_bindgen(js_name = decodeWebhookUnsafe)]
-pub fn decode_webhook_unsafe(body: &[u8]) -> Result<JsValue, JsValue> {
-    output(&crate::webhook::dangerous_decode_webhook_unverified(body).map_err(|e| throw(&e))?)
-}
-
-/// Signs a webhook body as LiveKit's server does; returns the Authorization value.
-#[wasm_bindgen(js_name = signWebhook)]
-pub fn sign_webhook(
-    body: &[u8],
-    api_key: &str,
-    api_secret: &str,
-    now: Option<f64>,
-) -> Result<String, JsValue> {
-    crate::webhook::sign_webhook(body, api_key, api_secret, now_seconds(now)?)
-        .map_err(|e| throw(&e))
-}
-
-/// A ready-to-send RoomService request; see [`crate::server_api::room_service_request`].
-#[wasm_bindgen(js_name = serverApiRequest)]
-pub fn server_api_request(
-    method: &str,
-    ws_url: &str,
-    api_key: &str,
-    api_secret: &str,
-    body: JsValue,
-    now: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    let body = json_of(&body)
-        .map_err(|why| throw(&Error::ServerApiBody(why)))?
-        .map(|json| String::from_utf8(json).unwrap_or_default());
-    let request = crate::server_api::room_service_request(
-        method,
-        ws_url,
-        api_key,
-        api_secret,
-        body.as_deref(),
-        now_seconds(now)?,
-    )
-    .map_err(|e| throw(&e))?;
-    output(&request)
-}
-
-/// The server-API base URL for a LiveKit URL; see [`crate::server_api::http_url`].
-#[wasm_bindgen(js_name = livekitHttpUrl)]
-pub fn livekit_http_url(ws_url: &str) -> Result<String, JsValue> {
-    crate::server_api::http_url(ws_url).map_err(|e| throw(&e))
+    /// Whether `token` is an HS256 `service_role` JWT of this project.
+    #[wasm_bindgen(js_name = isServiceRoleJwt)]
+    pub fn is_service_role_jwt(&self, token: &str, now: f64) -> bool {
+        seconds(now).is_ok_and(|now| self.0.is_service_role_jwt(token, now))
+    }
 }

@@ -2,8 +2,8 @@
 //! file would be megabytes). The rest of the attack suite is data:
 //! tests/vectors/attacks_*.json (see SECURITY.md).
 
-use livekit_tavus_edge::auth::{verify_hs256, AuthRules};
-use livekit_tavus_edge::jws::{sign_hs256, MAX_TOKEN_BYTES};
+use livekit_tavus_edge::auth::{verify, AuthRules};
+use livekit_tavus_edge::jws::{sign_hs256, HmacKey, MAX_TOKEN_BYTES};
 use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
 use livekit_tavus_edge::webhook::{receive_webhook, WebhookOptions};
 
@@ -17,7 +17,7 @@ fn oversized() -> String {
         r#"{{"iss":"attack-key","sub":"7c9e6679-7425-40de-944b-e07fc1f90ae7","role":"authenticated","aud":"authenticated","exp":{},"pad":"{pad}"}}"#,
         NOW + 600
     );
-    let token = sign_hs256(payload.as_bytes(), SECRET.as_bytes());
+    let token = sign_hs256(payload.as_bytes(), &HmacKey::new(SECRET.as_bytes()));
     assert!(token.len() > MAX_TOKEN_BYTES && token.len() < MAX_TOKEN_BYTES + 1024);
     token
 }
@@ -38,7 +38,8 @@ fn signed_tokens_over_one_mebibyte_are_refused_before_any_work() {
     .unwrap_err();
     assert_eq!(err.code(), "ERR_TOKEN_TOO_LARGE");
 
-    let err = verify_hs256(&token, SECRET.as_bytes(), &AuthRules::default(), NOW).unwrap_err();
+    let key = HmacKey::new(SECRET.as_bytes());
+    let err = verify(&token, Some(&key), None, &AuthRules::default(), NOW, true).unwrap_err();
     assert_eq!(err.code(), "ERR_AUTH_MALFORMED");
     assert!(err.to_string().contains("1 MiB"), "{err}");
 

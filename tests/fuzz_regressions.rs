@@ -86,5 +86,5 @@ fn header_with_bytes_that_are_not_utf8_is_refused() {
     // Control: the same bytes made valid verify.
     let fixed = String::from_utf8_lossy(header).into_owned();
     let claims = verify_access_token(&sign(fixed.as_bytes(), payload), keys, at).unwrap();
-    assert_eq!(claims.iss, "devkey");
+    assert!(claims.json.contains(r#""iss":"devkey""#));
 }

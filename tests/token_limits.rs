@@ -3,15 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use livekit_tavus_edge::claims::{VideoGrant, MAX_ATTRIBUTES_BYTES, MAX_METADATA_BYTES};
+use livekit_tavus_edge::claims::{MAX_ATTRIBUTES_BYTES, MAX_METADATA_BYTES};
 use livekit_tavus_edge::duration::{ttl_seconds, Ttl};
-use livekit_tavus_edge::jws::{sign_hs256, MAX_TOKEN_BYTES};
+use livekit_tavus_edge::jws::{sign_hs256, HmacKey, MAX_TOKEN_BYTES};
 use livekit_tavus_edge::server_api::{room_service_methods, room_service_request, service_of};
-use livekit_tavus_edge::token::{create_access_token, TokenOptions};
+use livekit_tavus_edge::token::create_access_token;
 use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
 use livekit_tavus_edge::webhook::{
     receive_webhook, sign_webhook, WebhookOptions, MAX_WEBHOOK_BODY_BYTES,
 };
+use serde_json::{json, Value};
 
 const KEY: &str = "APIlimits";
 const SECRET: &str = "a-limits-test-secret-of-32-bytes!!";
@@ -21,16 +22,17 @@ fn code<T: std::fmt::Debug>(r: livekit_tavus_edge::Result<T>) -> &'static str {
     r.unwrap_err().code()
 }
 
-fn mint(options: TokenOptions) -> livekit_tavus_edge::Result<String> {
-    create_access_token(KEY, SECRET, options, NOW).map(|m| m.token)
+fn mint(options: Value) -> livekit_tavus_edge::Result<String> {
+    create_access_token(KEY, SECRET, options.to_string().as_bytes(), NOW).map(|m| m.token)
+}
+
+fn claims(json: &str) -> Value {
+    serde_json::from_str(json).unwrap()
 }
 
 #[test]
 fn metadata_limit_is_512_kib() {
-    let at = |n: usize| TokenOptions {
-        metadata: Some("m".repeat(n)),
-        ..Default::default()
-    };
+    let at = |n: usize| json!({ "metadata": "m".repeat(n) });
     assert!(mint(at(MAX_METADATA_BYTES)).is_ok());
     assert_eq!(
         code(mint(at(MAX_METADATA_BYTES + 1))),
@@ -40,14 +42,8 @@ fn metadata_limit_is_512_kib() {
 
 #[test]
 fn attributes_limit_is_64_kib_in_total() {
-    let at = |n: usize| TokenOptions {
-        // Keys count too: 2 keys of 1 byte plus values.
-        attributes: Some(BTreeMap::from([
-            ("a".to_string(), "x".repeat(n / 2)),
-            ("b".to_string(), "y".repeat(n - n / 2 - 2)),
-        ])),
-        ..Default::default()
-    };
+    // Keys count too: 2 keys of 1 byte plus values.
+    let at = |n: usize| json!({ "attributes": { "a": "x".repeat(n / 2), "b": "y".repeat(n - n / 2 - 2) } });
     assert!(mint(at(MAX_ATTRIBUTES_BYTES)).is_ok());
     assert_eq!(
         code(mint(at(MAX_ATTRIBUTES_BYTES + 1))),
@@ -62,21 +58,17 @@ fn tokens_over_1_mib_are_refused_before_any_work() {
         NOW + 60,
         "x".repeat(MAX_TOKEN_BYTES)
     );
-    let token = sign_hs256(payload.as_bytes(), SECRET.as_bytes());
+    let token = sign_hs256(payload.as_bytes(), &HmacKey::new(SECRET.as_bytes()));
     let keys = |iss: &str| (iss == KEY).then_some(SECRET);
     assert_eq!(
         code(verify_access_token(&token, keys, VerifyOptions::at(NOW))),
         "ERR_TOKEN_TOO_LARGE"
     );
     // Minting never produces a token this core would refuse.
-    let huge = TokenOptions {
-        metadata: Some("m".repeat(MAX_METADATA_BYTES)),
-        room_config: Some(livekit_tavus_edge::claims::RoomConfiguration {
-            metadata: Some("r".repeat(MAX_TOKEN_BYTES)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let huge = json!({
+        "metadata": "m".repeat(MAX_METADATA_BYTES),
+        "roomConfig": { "metadata": "r".repeat(MAX_TOKEN_BYTES) },
+    });
     assert_eq!(code(mint(huge)), "ERR_TOKEN_TOO_LARGE");
 }
 
@@ -112,32 +104,31 @@ fn non_finite_and_out_of_range_lifetimes_are_refused_not_replaced() {
             "ERR_INVALID_TTL",
             "{ttl}"
         );
-        let options = TokenOptions {
-            ttl: Some(Ttl::Seconds(ttl)),
-            ..Default::default()
-        };
-        assert_eq!(code(mint(options)), "ERR_INVALID_TTL", "{ttl}");
     }
+    // What JSON can carry goes through the options the same way.
+    for ttl in ["0", "-0", "-1", "1e300", "0.0", "604800.000000001"] {
+        let options = format!(r#"{{"ttl":{ttl}}}"#);
+        assert_eq!(
+            code(create_access_token(KEY, SECRET, options.as_bytes(), NOW)),
+            "ERR_INVALID_TTL",
+            "{ttl}"
+        );
+    }
+    // Exactly, not through a float: a hair above a whole second rounds up.
+    let minted = create_access_token(KEY, SECRET, br#"{"ttl":600.0000000000000001}"#, NOW).unwrap();
+    assert_eq!(claims(&minted.claims)["exp"], NOW + 601);
+    let minted = create_access_token(KEY, SECRET, br#"{"ttl":6e2}"#, NOW).unwrap();
+    assert_eq!(claims(&minted.claims)["exp"], NOW + 600);
 }
 
 #[test]
 fn clock_outside_the_jwt_range_is_refused() {
     assert_eq!(
-        code(create_access_token(
-            KEY,
-            SECRET,
-            TokenOptions::default(),
-            -1
-        )),
+        code(create_access_token(KEY, SECRET, b"{}", -1)),
         "ERR_INVALID_INPUT"
     );
     assert_eq!(
-        code(create_access_token(
-            KEY,
-            SECRET,
-            TokenOptions::default(),
-            1 << 53
-        )),
+        code(create_access_token(KEY, SECRET, b"{}", 1 << 53)),
         "ERR_INVALID_INPUT"
     );
 }
@@ -155,15 +146,13 @@ fn key_rotation_accepts_both_keys_and_nothing_else() {
         ),
     ]);
     for (key, secret) in &keys {
-        let token = create_access_token(key, secret, TokenOptions::default(), NOW)
-            .unwrap()
-            .token;
-        let claims =
+        let token = create_access_token(key, secret, b"{}", NOW).unwrap().token;
+        let verified =
             verify_access_token(&token, |iss| keys.get(iss), VerifyOptions::at(NOW)).unwrap();
-        assert_eq!(&claims.iss, key);
+        assert_eq!(claims(&verified.json)["iss"], json!(key));
     }
     // A token whose iss names one key but is signed with the other is refused.
-    let forged = create_access_token("APIold", &keys["APInew"], TokenOptions::default(), NOW)
+    let forged = create_access_token("APIold", &keys["APInew"], b"{}", NOW)
         .unwrap()
         .token;
     assert_eq!(
@@ -179,9 +168,7 @@ fn key_rotation_accepts_both_keys_and_nothing_else() {
 #[test]
 fn no_error_message_contains_the_secret_or_the_token() {
     let secret = "s3cr3t-value-that-must-never-appear-anywhere";
-    let token = create_access_token(KEY, secret, TokenOptions::default(), NOW)
-        .unwrap()
-        .token;
+    let token = create_access_token(KEY, secret, b"{}", NOW).unwrap().token;
     let wrong = |iss: &str| (iss == KEY).then_some("another-secret-value-entirely-xxxxx");
     let messages = [
         verify_access_token(&token, wrong, VerifyOptions::at(NOW))
@@ -198,17 +185,9 @@ fn no_error_message_contains_the_secret_or_the_token() {
         )
         .unwrap_err()
         .to_string(),
-        create_access_token(
-            KEY,
-            secret,
-            TokenOptions {
-                ttl: Some("forever".into()),
-                ..Default::default()
-            },
-            NOW,
-        )
-        .unwrap_err()
-        .to_string(),
+        create_access_token(KEY, secret, br#"{"ttl":"forever"}"#, NOW)
+            .unwrap_err()
+            .to_string(),
     ];
     for m in &messages {
         assert!(!m.contains(secret) && !m.contains(&token), "{m}");
@@ -219,7 +198,7 @@ fn no_error_message_contains_the_secret_or_the_token() {
 #[test]
 fn claim_type_errors_do_not_echo_claim_values() {
     let payload = format!(r#"{{"iss":"{KEY}","exp":"private-value-123","sub":"x"}}"#);
-    let token = sign_hs256(payload.as_bytes(), SECRET.as_bytes());
+    let token = sign_hs256(payload.as_bytes(), &HmacKey::new(SECRET.as_bytes()));
     let err = verify_access_token(&token, |_| Some(SECRET), VerifyOptions::at(NOW)).unwrap_err();
     assert_eq!(err.code(), "ERR_TOKEN_CLAIMS");
     assert!(!err.to_string().contains("private-value-123"), "{err}");
@@ -229,7 +208,7 @@ fn claim_type_errors_do_not_echo_claim_values() {
 fn claim_type_errors_are_reported_only_for_authentic_tokens() {
     // A forged token with a bad claim type gets the signature error, not the claim error.
     let payload = format!(r#"{{"iss":"{KEY}","exp":"soon"}}"#);
-    let token = sign_hs256(payload.as_bytes(), b"not-the-secret");
+    let token = sign_hs256(payload.as_bytes(), &HmacKey::new(b"not-the-secret"));
     let err = verify_access_token(&token, |_| Some(SECRET), VerifyOptions::at(NOW)).unwrap_err();
     assert_eq!(err.code(), "ERR_TOKEN_SIGNATURE");
 }
@@ -258,82 +237,28 @@ fn every_room_service_method_carries_only_its_grant() {
             req.url,
             format!("https://x.livekit.cloud/twirp/livekit.{service}/{method}")
         );
-        assert_eq!(req.method, "POST");
+        let request: Value = serde_json::from_str(&req.to_json()).unwrap();
+        assert_eq!(request["method"], "POST");
+        assert_eq!(request["headers"]["Content-Type"], "application/json");
         assert_eq!(req.body, body);
-        let token = req.headers.authorization.strip_prefix("Bearer ").unwrap();
-        let claims = verify_access_token(token, keys, VerifyOptions::at(NOW)).unwrap();
-        assert_eq!((claims.nbf, claims.exp), (Some(NOW), Some(NOW + 600)));
-        assert_eq!(claims.sub, None);
-        let video = claims.video.unwrap();
+        let token = req.authorization.strip_prefix("Bearer ").unwrap();
+        let c = claims(
+            &verify_access_token(token, keys, VerifyOptions::at(NOW))
+                .unwrap()
+                .json,
+        );
+        assert_eq!((&c["nbf"], &c["exp"]), (&json!(NOW), &json!(NOW + 600)));
+        assert_eq!(c.get("sub"), None);
         let expected = match method {
-            "ListRooms" => VideoGrant {
-                room_list: Some(true),
-                ..Default::default()
-            },
-            "CreateRoom" | "DeleteRoom" => VideoGrant {
-                room_create: Some(true),
-                ..Default::default()
-            },
-            "MoveParticipant" | "ForwardParticipant" => VideoGrant {
-                room_admin: Some(true),
-                room: Some("r1".into()),
-                destination_room: Some("r2".into()),
-                ..Default::default()
-            },
-            _ => VideoGrant {
-                room_admin: Some(true),
-                room: Some("r1".into()),
-                ..Default::default()
-            },
+            "ListRooms" => json!({"roomList": true}),
+            "CreateRoom" | "DeleteRoom" => json!({"roomCreate": true}),
+            "MoveParticipant" | "ForwardParticipant" => {
+                json!({"roomAdmin": true, "room": "r1", "destinationRoom": "r2"})
+            }
+            _ => json!({"roomAdmin": true, "room": "r1"}),
         };
-        assert_eq!(video, expected, "{method}");
+        assert_eq!(c["video"], expected, "{method}");
     }
-}
-
-#[test]
-fn agent_dispatch_requests_name_their_service_and_need_room_and_agent() {
-    let req = |method: &str, body: &str| {
-        room_service_request(
-            method,
-            "wss://x.livekit.cloud",
-            KEY,
-            SECRET,
-            Some(body),
-            NOW,
-        )
-    };
-    let created = req(
-        "livekit.AgentDispatchService/CreateDispatch",
-        r#"{"room":"r1","agent_name":"tutor","metadata":"{}"}"#,
-    )
-    .unwrap();
-    assert_eq!(
-        created.url,
-        "https://x.livekit.cloud/twirp/livekit.AgentDispatchService/CreateDispatch"
-    );
-    assert_eq!(
-        code(req("CreateDispatch", r#"{"room":"r1"}"#)),
-        "ERR_SERVER_API_BODY"
-    );
-    assert_eq!(
-        code(req("DeleteDispatch", r#"{"room":"r1"}"#)),
-        "ERR_SERVER_API_BODY"
-    );
-    // A method under the other service's name is refused, not sent to the wrong URL.
-    assert_eq!(
-        code(req(
-            "livekit.RoomService/CreateDispatch",
-            r#"{"room":"r1","agentName":"a"}"#
-        )),
-        "ERR_SERVER_API_METHOD"
-    );
-    assert_eq!(
-        code(req(
-            "livekit.AgentDispatchService/DeleteRoom",
-            r#"{"room":"r1"}"#
-        )),
-        "ERR_SERVER_API_METHOD"
-    );
 }
 
 #[test]
@@ -401,5 +326,51 @@ fn room_service_requests_check_their_body() {
             NOW
         )),
         "ERR_SERVER_API_URL"
+    );
+}
+
+#[test]
+fn agent_dispatch_requests_name_their_service_and_need_room_and_agent() {
+    let req = |method: &str, body: &str| {
+        room_service_request(
+            method,
+            "wss://x.livekit.cloud",
+            KEY,
+            SECRET,
+            Some(body),
+            NOW,
+        )
+    };
+    let created = req(
+        "livekit.AgentDispatchService/CreateDispatch",
+        r#"{"room":"r1","agent_name":"tutor","metadata":"{}"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        created.url,
+        "https://x.livekit.cloud/twirp/livekit.AgentDispatchService/CreateDispatch"
+    );
+    assert_eq!(
+        code(req("CreateDispatch", r#"{"room":"r1"}"#)),
+        "ERR_SERVER_API_BODY"
+    );
+    assert_eq!(
+        code(req("DeleteDispatch", r#"{"room":"r1"}"#)),
+        "ERR_SERVER_API_BODY"
+    );
+    // A method under the other service's name is refused, not sent to the wrong URL.
+    assert_eq!(
+        code(req(
+            "livekit.RoomService/CreateDispatch",
+            r#"{"room":"r1","agentName":"a"}"#
+        )),
+        "ERR_SERVER_API_METHOD"
+    );
+    assert_eq!(
+        code(req(
+            "livekit.AgentDispatchService/DeleteRoom",
+            r#"{"room":"r1"}"#
+        )),
+        "ERR_SERVER_API_METHOD"
     );
 }

@@ -90,7 +90,9 @@ fn output(env: &BTreeMap<String, String>) -> String {
     for p in &loaded.report.problems {
         assert!(p.code.starts_with("ERR_CONFIG_"), "problem code {}", p.code);
     }
-    serde_json::to_string(&loaded).expect("settings serialise")
+    let json = loaded.to_json();
+    serde_json::from_str::<serde_json::Value>(&json).expect("settings are JSON");
+    json
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,5 @@
-//! Token lifetimes (`duration::parse_duration`, `duration::ttl_seconds`, the
-//! `Ttl` deserializer).
+//! Token lifetimes (`duration::parse_duration`, `duration::ttl_seconds`,
+//! `duration::number_seconds` for lifetimes given as JSON numbers).
 //!
 //! Input: any bytes, read as a duration string, as a JSON `ttl` value, and
 //! (first eight bytes) as an `f64` number of seconds. Oracles: an accepted
@@ -10,7 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use livekit_tavus_edge::duration::{parse_duration, ttl_seconds, Ttl, MAX_TTL_SECONDS};
+use livekit_tavus_edge::duration::{number_seconds, parse_duration, ttl_seconds, Ttl, MAX_TTL_SECONDS};
 use livekit_tavus_edge::Result;
 
 fn check(result: Result<i64>) -> Option<i64> {
@@ -58,7 +58,12 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(s, f.ceil() as i64, "seconds not rounded up");
         }
     }
-    if let Ok(ttl) = serde_json::from_slice::<Ttl>(data) {
-        check(ttl_seconds(Some(&ttl)));
+    // A JSON number's text: the exact ceiling, within one second of the float's.
+    if let Ok(n) = serde_json::from_slice::<serde_json::Number>(data) {
+        let text = std::str::from_utf8(data).unwrap().trim();
+        let exact = check(number_seconds(text));
+        if let (Some(s), Some(f)) = (exact, n.as_f64()) {
+            assert!((s as f64 - f.ceil()).abs() <= 1.0, "{text}: {s} against {f}");
+        }
     }
 });

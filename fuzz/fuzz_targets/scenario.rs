@@ -94,8 +94,10 @@ fuzz_target!(|data: &[u8]| {
     };
     match mode % 3 {
         0 => {
-            if let Ok(s) = serde_json::from_slice::<Scenario>(rest) {
+            if let Ok(s) = Scenario::from_json(rest) {
                 check(&s);
+                // What the core writes, it reads back the same.
+                assert_eq!(Scenario::from_json(s.to_json().as_bytes()).unwrap(), s);
             }
         }
         1 => {

@@ -28,8 +28,10 @@ export type {
   JsonWebKeySet,
   Jwk,
   JwtHeader,
+  JwtOutcome,
   SupabaseClaims,
   SupabaseJwtOptions,
+  SupabaseJwtRules,
 } from "./supabase_auth.ts";
 export { checkScenarioId, scenarioDispatchMetadata, validateScenario } from "./scenario.ts";
 export type { Scenario, ValidScenario } from "./scenario.ts";
@@ -64,3 +66,5 @@ export type {
   ReconcileSession,
   RoomCandidate,
 } from "./reconcile.ts";
+export { EdgePolicy } from "./policy.ts";
+export type { PlanStep, TokenPlan, TokenPlanRoom } from "./policy.ts";

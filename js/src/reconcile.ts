@@ -6,99 +6,30 @@
  *
  * @module
  */
-import { core } from "./core.ts";
+import { core, json } from "./core.ts";
 import { rethrow } from "./errors.ts";
 
-/** One conversation of a `GET /v2/conversations` page. */
-export interface ListedConversation {
-  /** `c…` */
-  conversation_id: string;
-  /** The name it was created with. */
-  conversation_name?: string;
-  /** Tavus' status, lower-cased. */
-  status: string;
-}
+import type {
+  ConversationOwner,
+  ConversationPage,
+  Plan,
+  PlanInput,
+} from "./generated.ts";
 
-/** One page of Tavus' conversation listing. */
-export interface ConversationPage {
-  /** The page's conversations. */
-  conversations: ListedConversation[];
-  /** `total_count`, when Tavus sent it. */
-  total_count?: number;
-}
-
-/** Who created a conversation, read from its name. */
-export interface ConversationOwner {
-  /** The deployment's marker (12 hexadecimal digits). */
-  marker: string;
-  /** The session row that owns the conversation. */
-  session_id: string;
-}
-
-/** A session as the reconciler sees it (ages by the database clock). */
-export interface ReconcileSession {
-  id: string;
-  status: string;
-  mode: string;
-  conversation_id?: string | null;
-  age_seconds: number;
-  ended_age_seconds?: number | null;
-  expired: boolean;
-  tavus_end_pending: boolean;
-}
-
-/** A session whose room is checked. */
-export interface RoomCandidate {
-  id: string;
-  status: string;
-  mode: string;
-  room_name: string;
-  age_seconds: number;
-}
-
-/** What one pass found. */
-export interface PlanInput {
-  /** This deployment's marker. */
-  marker: string;
-  /** `UPSTREAM_TIMEOUT_MS` (the grace period for starting sessions derives from it). */
-  upstream_timeout_ms: number;
-  /** A Tavus key is configured. */
-  tavus_configured: boolean;
-  /** Every page of the active listing was read. */
-  listing_complete: boolean;
-  /** The active conversations listed. */
-  conversations: ListedConversation[];
-  /** Sessions named by our conversations, and those whose Tavus end is pending. */
-  sessions: ReconcileSession[];
-  /** LiveKit's rooms could be listed. */
-  rooms_listed: boolean;
-  /** Sessions whose room was checked. */
-  room_candidates?: RoomCandidate[];
-  /** Which of the candidates' rooms exist. */
-  rooms?: string[];
-}
-
-/** What one pass does. */
-export interface Plan {
-  end_conversations: {
-    conversation_id: string;
-    session_id?: string;
-    reason: "no_session" | "session_over" | "start_abandoned" | "duplicate";
-    fail_session: boolean;
-    settle: boolean;
-  }[];
-  keep: { conversation_id: string; session_id: string; reason: "live" | "starting" }[];
-  foreign: number;
-  retry_ends: { session_id: string; conversation_id: string }[];
-  settle: {
-    session_id: string;
-    conversation_id?: string;
-    reason: "dry_run" | "nothing_running";
-  }[];
-  close_sessions: { session_id: string; room_name: string }[];
-  delete_rooms: { session_id: string; room_name: string }[];
-  rooms_checked: string[];
-}
+export type {
+  ConversationOwner,
+  ConversationPage,
+  EndConversation,
+  KeptConversation,
+  ListedConversation,
+  Plan,
+  PlanInput,
+  ReconcileSession,
+  RetryEnd,
+  RoomAction,
+  RoomCandidate,
+  Settle,
+} from "./generated.ts";
 
 /**
  * The name of a new conversation: `lte:<marker>:<session id>:<scenario id>`.
@@ -128,7 +59,7 @@ export function conversationName(marker: string, sessionId: string, scenarioId: 
  */
 export function parseConversationName(name: string): ConversationOwner | null {
   try {
-    return core.reconcileParseConversationName(name) as ConversationOwner | null;
+    return JSON.parse(core.reconcileParseConversationName(name));
   } catch (e) {
     rethrow(e);
   }
@@ -146,7 +77,7 @@ export function parseConversationName(name: string): ConversationOwner | null {
  */
 export function parseConversationList(status: number, body: string): ConversationPage {
   try {
-    return core.tavusParseConversationList(status, body) as ConversationPage;
+    return JSON.parse(core.tavusParseConversationList(status, body));
   } catch (e) {
     rethrow(e);
   }
@@ -165,7 +96,7 @@ export function parseConversationList(status: number, body: string): Conversatio
  */
 export function reconcilePlan(input: PlanInput): Plan {
   try {
-    return core.reconcilePlan(input) as Plan;
+    return JSON.parse(core.reconcilePlan(json(input, "ERR_INVALID_INPUT")));
   } catch (e) {
     rethrow(e);
   }

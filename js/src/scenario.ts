@@ -4,32 +4,11 @@
  *
  * @module
  */
-import { core } from "./core.ts";
+import { core, json } from "./core.ts";
 import { rethrow } from "./errors.ts";
+import type { Scenario } from "./generated.ts";
 
-/** One scenario, as stored in `public.avatar_configs`. */
-export interface Scenario {
-  /** Slug, `^[a-z0-9]+(-[a-z0-9]+)*$`, at most 64 characters. */
-  scenario_id: string;
-  /** Human name, 1..100 characters. */
-  display_name: string;
-  /** Tavus replica (face) id, `^r[0-9a-z]{2,63}$`. */
-  replica_id: string;
-  /** Tavus persona (PAL) id, `^p[0-9a-z]{2,63}$`. */
-  persona_id?: string | null;
-  /** A full lower-case Tavus language name (default `english`). */
-  language?: string;
-  /** The conversational context, 1..10000 characters. */
-  prompt: string;
-  /** What the avatar says first, at most 1000 characters. */
-  greeting?: string | null;
-  /** Hard cap on the conversation, 60..3600 seconds (default 1800). */
-  max_call_duration_seconds?: number;
-  /** LiveKit agent dispatched in agent mode. */
-  agent_name?: string | null;
-  /** Disabled scenarios count as unknown (default true). */
-  enabled?: boolean;
-}
+export type { Scenario } from "./generated.ts";
 
 /** A scenario as the core read it: defaults applied. */
 export type ValidScenario = Required<Scenario>;
@@ -48,7 +27,7 @@ export type ValidScenario = Required<Scenario>;
  */
 export function validateScenario(scenario: Scenario): ValidScenario {
   try {
-    return core.validateScenario(scenario) as ValidScenario;
+    return JSON.parse(core.validateScenario(json(scenario, "ERR_INVALID_INPUT")));
   } catch (e) {
     rethrow(e);
   }
@@ -87,7 +66,7 @@ export function scenarioDispatchMetadata(
 ): string {
   try {
     return core.scenarioDispatchMetadata(
-      scenario,
+      json(scenario, "ERR_INVALID_INPUT"),
       options.sessionId,
       options.clientMetadata,
     );

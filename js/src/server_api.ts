@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { core, seconds } from "./core.ts";
+import { core, json, seconds } from "./core.ts";
 import { rethrow } from "./errors.ts";
 import type { RoomServiceMethod, ServerApiOptions, ServerApiRequest } from "./types.ts";
 
@@ -54,14 +54,14 @@ export function serverApiRequest(
   options: ServerApiOptions = {},
 ): ServerApiRequest {
   try {
-    return core.serverApiRequest(
+    return JSON.parse(core.serverApiRequest(
       method,
       wsUrl,
       apiKey,
       apiSecret,
-      body,
+      body === undefined || body === null ? undefined : json(body, "ERR_SERVER_API_BODY"),
       seconds(options.currentDate),
-    ) as ServerApiRequest;
+    ));
   } catch (e) {
     rethrow(e);
   }

@@ -3,102 +3,62 @@
  * gateway would, inside any runtime (so a function also works with
  * `verify_jwt = false`, e.g. after a signing-key rotation).
  *
- * HS256 tokens (the project's legacy "JWT secret") are verified in the wasm
- * core. ES256/RS256 tokens (the project's JWKS) are verified with WebCrypto on
- * the key the core selects; either way the claims then pass the same rules in
- * the core: `exp`/`nbf`/`iat` with leeway, `role` and `aud` = `authenticated`,
- * `sub` a UUID, `iss` when known, anonymous sign-ins refused unless allowed.
+ * One call into the core decodes the header once and applies everything: an
+ * HS256 token (the project's legacy "JWT secret") is verified there; for an
+ * ES256/RS256 token (the project's JWKS) the core picks the key and computes
+ * the claim rules' outcome, and this module checks the signature with
+ * WebCrypto before it trusts that outcome. The rules: `exp`/`nbf`/`iat` with
+ * leeway, `role` and `aud` = `authenticated`, `sub` a UUID, `iss` when known,
+ * anonymous sign-ins refused unless allowed.
  *
  * @module
  */
-import { core, seconds } from "./core.ts";
+import { core, json, seconds } from "./core.ts";
 import { EdgeError, rethrow } from "./errors.ts";
+import type {
+  JsonWebKeySet,
+  Jwk,
+  JwtHeader,
+  SupabaseClaims,
+  SupabaseJwtRules,
+} from "./generated.ts";
 
-/** A decoded (unverified) JWT header. */
-export interface JwtHeader {
-  /** `HS256`, `ES256` or `RS256`. */
-  alg: string;
-  /** Key id, for the JWKS. */
-  kid?: string;
-  /** `JWT` when present. */
-  typ?: string;
-}
-
-/** One public key of a JWKS. */
-export interface Jwk {
-  /** `EC` or `RSA`. */
-  kty: string;
-  /** Key id. */
-  kid?: string;
-  /** Algorithm. */
-  alg?: string;
-  /** `sig` when present. */
-  use?: string;
-  /** EC curve (`P-256`). */
-  crv?: string;
-  /** EC x. */
-  x?: string;
-  /** EC y. */
-  y?: string;
-  /** RSA modulus. */
-  n?: string;
-  /** RSA exponent. */
-  e?: string;
-}
-
-/** A JSON Web Key Set, as served at `{SUPABASE_URL}/auth/v1/.well-known/jwks.json`. */
-export interface JsonWebKeySet {
-  /** The keys. */
-  keys: Jwk[];
-}
-
-/** The claims of a token that passed verification and the rules. */
-export interface SupabaseClaims {
-  /** The user id (lower-case UUID); absent only when `requireSubject` is false. */
-  sub?: string;
-  /** The role. */
-  role: string;
-  /** The audiences. */
-  aud: string[];
-  /** Expiry, seconds since the epoch. */
-  exp: number;
-  /** Issued at. */
-  iat?: number;
-  /** Issuer. */
-  iss?: string;
-  /** The user's email. */
-  email?: string;
-  /** The auth session id. */
-  session_id?: string;
-  /** Whether this is an anonymous sign-in. */
-  is_anonymous: boolean;
-}
+export type {
+  JsonWebKeySet,
+  Jwk,
+  JwtHeader,
+  SupabaseClaims,
+  SupabaseJwtRules,
+} from "./generated.ts";
 
 /** How to verify a Supabase JWT. */
-export interface SupabaseJwtOptions {
+export interface SupabaseJwtOptions extends SupabaseJwtRules {
   /** The project's legacy HS256 JWT secret (`AUTH_JWT_SECRET`). */
   secret?: string;
-  /** The project's JWKS, for ES256/RS256 tokens. */
-  jwks?: JsonWebKeySet;
-  /** Required `iss`, e.g. `https://<ref>.supabase.co/auth/v1`. */
-  issuer?: string;
-  /** Required audience (default `authenticated`); `null` skips the check. */
-  audience?: string | null;
-  /** Required role (default `authenticated`). */
-  role?: string;
-  /** Accept anonymous sign-ins (default false). */
-  allowAnonymous?: boolean;
-  /** Require `sub` to be a UUID (default true). */
-  requireSubject?: boolean;
-  /** Clock leeway in seconds (default 30). */
-  leeway?: number;
+  /** The project's JWKS, for ES256/RS256 tokens (`{keys: [...]}` or a bare array of keys). */
+  jwks?: JsonWebKeySet | Jwk[];
   /** The clock: defaults to the current time. */
   currentDate?: Date;
 }
 
 /**
- * Decodes a token's header without verifying anything; refuses algorithms
- * other than HS256, ES256 and RS256.
+ * What the core answers about a caller's token (one decode of its header):
+ * verified claims, or the key to check its signature with and what to trust
+ * afterwards, or a request for the project's JWKS.
+ */
+export type JwtOutcome =
+  | { claims: SupabaseClaims }
+  | {
+    alg: "ES256" | "RS256";
+    jwk: Jwk;
+    claims?: SupabaseClaims;
+    error?: { code: string; message: string; status: number };
+  }
+  | { jwks: true };
+
+/**
+ * Decodes a token's header (and checks its shape) without verifying anything;
+ * refuses algorithms other than HS256, ES256 and RS256.
  *
  * @example
  * ```ts
@@ -108,7 +68,7 @@ export interface SupabaseJwtOptions {
  */
 export function decodeSupabaseJwtHeader(token: string): JwtHeader {
   try {
-    return core.decodeSupabaseJwtHeader(token) as JwtHeader;
+    return JSON.parse(core.decodeSupabaseJwtHeader(token));
   } catch (e) {
     rethrow(e);
   }
@@ -136,9 +96,7 @@ function importJwk(jwk: Jwk, alg: string): Promise<CryptoKey> {
       { kty, crv, x, y, n, e, ext: true },
       params,
       false,
-      [
-        "verify",
-      ],
+      ["verify"],
     );
     key.catch(() => keyCache.delete(id));
     if (keyCache.size > 32) keyCache.clear();
@@ -147,19 +105,51 @@ function importJwk(jwk: Jwk, alg: string): Promise<CryptoKey> {
   return key;
 }
 
-function rules(options: SupabaseJwtOptions) {
-  const r: Record<string, unknown> = {};
-  if (options.audience !== undefined) r.audience = options.audience;
-  if (options.role !== undefined) r.role = options.role;
-  if (options.issuer !== undefined) r.issuer = options.issuer;
-  if (options.allowAnonymous !== undefined) {
-    r.allowAnonymous = options.allowAnonymous;
+/**
+ * Finishes an ES256/RS256 outcome of the core: checks the signature with
+ * WebCrypto, then returns the claims or throws the refusal the core had found.
+ * Internal to the package and the functions.
+ *
+ * @example
+ * ```ts
+ * const claims = await settle(token, JSON.parse(outcomeJson));
+ * ```
+ */
+export async function settle(token: string, outcome: JwtOutcome): Promise<SupabaseClaims> {
+  if ("jwks" in outcome) {
+    throw new EdgeError(
+      "ERR_AUTH_UNKNOWN_KEY",
+      "the Authorization token cannot be verified: no key of the project's JWKS matches it",
+    );
   }
-  if (options.requireSubject !== undefined) {
-    r.requireSubject = options.requireSubject;
+  if (!("alg" in outcome)) return outcome.claims;
+  let key: CryptoKey;
+  try {
+    key = await importJwk(outcome.jwk, outcome.alg);
+  } catch {
+    throw new EdgeError(
+      "ERR_AUTH_JWKS",
+      "the project's JWKS is unusable: a key could not be imported",
+    );
   }
-  if (options.leeway !== undefined) r.leeway = Math.trunc(options.leeway);
-  return r;
+  const dot = token.lastIndexOf(".");
+  const params = outcome.alg === "ES256"
+    ? { name: "ECDSA", hash: "SHA-256" }
+    : { name: "RSASSA-PKCS1-v1_5" };
+  const ok = await crypto.subtle.verify(
+    params,
+    key,
+    b64url(token.slice(dot + 1)),
+    new TextEncoder().encode(token.slice(0, dot)),
+  );
+  if (!ok) {
+    throw new EdgeError(
+      "ERR_AUTH_SIGNATURE",
+      "the Authorization token's signature does not verify",
+    );
+  }
+  if (outcome.error) rethrow(JSON.stringify(outcome.error));
+  return outcome.claims!;
 }
 
 /**
@@ -182,58 +172,21 @@ export async function verifySupabaseJwt(
   token: string,
   options: SupabaseJwtOptions = {},
 ): Promise<SupabaseClaims> {
-  const header = decodeSupabaseJwtHeader(token);
-  const now = seconds(options.currentDate);
+  const { secret, jwks, currentDate, ...rules } = options;
+  if (rules.leeway !== undefined) rules.leeway = Math.trunc(rules.leeway);
+  let outcome: JwtOutcome;
   try {
-    if (header.alg === "HS256") {
-      return core.verifySupabaseJwtHs256(
-        token,
-        options.secret ?? "",
-        rules(options),
-        now,
-      ) as SupabaseClaims;
-    }
-    if (!options.jwks) {
-      throw new EdgeError(
-        "ERR_AUTH_UNKNOWN_KEY",
-        `the Authorization token cannot be verified: the token is ${header.alg} and no JWKS is configured`,
-      );
-    }
-    const jwk = core.selectSupabaseJwk(options.jwks, header) as Jwk;
-    let key: CryptoKey;
-    try {
-      key = await importJwk(jwk, header.alg);
-    } catch {
-      throw new EdgeError(
-        "ERR_AUTH_JWKS",
-        "the project's JWKS is unusable: a key could not be imported",
-      );
-    }
-    const dot = token.lastIndexOf(".");
-    const params = header.alg === "ES256"
-      ? { name: "ECDSA", hash: "SHA-256" }
-      : { name: "RSASSA-PKCS1-v1_5" };
-    const ok = await crypto.subtle.verify(
-      params,
-      key,
-      b64url(token.slice(dot + 1)),
-      new TextEncoder().encode(token.slice(0, dot)),
-    );
-    if (!ok) {
-      throw new EdgeError(
-        "ERR_AUTH_SIGNATURE",
-        "the Authorization token's signature does not verify",
-      );
-    }
-    return core.checkVerifiedSupabaseJwt(
+    outcome = JSON.parse(core.verifySupabaseJwt(
       token,
-      rules(options),
-      now,
-    ) as SupabaseClaims;
+      secret,
+      jwks === undefined ? undefined : json(jwks, "ERR_AUTH_JWKS"),
+      json(rules, "ERR_INVALID_INPUT"),
+      seconds(currentDate),
+    ));
   } catch (e) {
-    if (e instanceof EdgeError) throw e;
     rethrow(e);
   }
+  return await settle(token, outcome);
 }
 
 /**
@@ -245,13 +198,6 @@ export async function verifySupabaseJwt(
  * const isService = matchesAnySecret(bearer, [env.SUPABASE_SERVICE_ROLE_KEY ?? ""]);
  * ```
  */
-export function matchesAnySecret(
-  presented: string,
-  candidates: string[],
-): boolean {
-  try {
-    return core.matchesAnySecret(presented, candidates);
-  } catch (e) {
-    rethrow(e);
-  }
+export function matchesAnySecret(presented: string, candidates: string[]): boolean {
+  return core.matchesAnySecret(presented, JSON.stringify(candidates));
 }

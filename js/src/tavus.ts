@@ -5,87 +5,27 @@
  *
  * @module
  */
-import { core } from "./core.ts";
+import { core, json } from "./core.ts";
 import { rethrow } from "./errors.ts";
-import type { Scenario } from "./scenario.ts";
+import type {
+  ConversationOptions,
+  ConversationState,
+  CreateConversationBody,
+  CreatedConversation,
+  EndOutcome,
+  Scenario,
+  TavusCallback,
+} from "./generated.ts";
 
-/** Where the avatar joins. */
-export interface ConversationOptions {
-  /** The LiveKit WebSocket URL. */
-  livekitWsUrl: string;
-  /** The avatar's own LiveKit token (kind `agent`, `lk.publish_on_behalf`). */
-  livekitRoomToken: string;
-  /** A name for Tavus' dashboard. */
-  conversationName?: string;
-  /** Where Tavus posts conversation events. */
-  callbackUrl?: string;
-  /** Tavus test mode: created, but no replica joins and nothing is billed. */
-  testMode?: boolean;
-}
-
-/** The body of `POST /v2/conversations`. */
-export interface CreateConversationBody {
-  /** The replica. */
-  replica_id: string;
-  /** The persona. */
-  persona_id?: string;
-  /** Dashboard name. */
-  conversation_name?: string;
-  /** The scenario's prompt. */
-  conversational_context: string;
-  /** The scenario's greeting. */
-  custom_greeting?: string;
-  /** Event receiver. */
-  callback_url?: string;
-  /** Present (true) only in test mode. */
-  test_mode?: boolean;
-  /** Properties; `max_call_duration` is always set. */
-  properties: {
-    max_call_duration: number;
-    language: string;
-    livekit_ws_url: string;
-    livekit_room_token: string;
-  };
-}
-
-/** A conversation Tavus created. */
-export interface CreatedConversation {
-  /** `c…` */
-  conversation_id: string;
-  /** Tavus' own meeting URL. */
-  conversation_url?: string;
-  /** Tavus' status. */
-  status?: string;
-}
-
-/** What ending a conversation found; each means it no longer runs. */
-export type EndOutcome = "ended" | "already_ended" | "not_found";
-
-/** A conversation's state. */
-export interface ConversationState {
-  /** Its id. */
-  conversation_id: string;
-  /** Tavus' status string. */
-  status: string;
-  /** Whether it still runs (and bills). */
-  active: boolean;
-  /** The name it was created with, when Tavus returned one. */
-  conversation_name?: string;
-}
-
-/** A callback event (unsigned: re-read the conversation before acting). */
-export interface TavusCallback {
-  /** The conversation. */
-  conversation_id: string;
-  /** e.g. `system.shutdown`. */
-  event_type: string;
-  /** e.g. `system`. */
-  message_type?: string;
-  /** Why it shut down. */
-  shutdown_reason?: string;
-  /** Whether the event says the conversation is over. */
-  ends_conversation: boolean;
-}
+export type {
+  ConversationOptions,
+  ConversationProperties,
+  ConversationState,
+  CreateConversationBody,
+  CreatedConversation,
+  EndOutcome,
+  TavusCallback,
+} from "./generated.ts";
 
 /**
  * The body of `POST /v2/conversations` for a scenario in a LiveKit room.
@@ -109,10 +49,10 @@ export function createConversationBody(
   options: ConversationOptions,
 ): CreateConversationBody {
   try {
-    return core.tavusCreateConversationBody(
-      scenario,
-      options,
-    ) as CreateConversationBody;
+    return JSON.parse(core.tavusCreateConversationBody(
+      json(scenario, "ERR_INVALID_INPUT"),
+      json(options, "ERR_INVALID_INPUT"),
+    ));
   } catch (e) {
     rethrow(e);
   }
@@ -135,11 +75,11 @@ export function parseCreateConversationResponse(
   scenario: Scenario,
 ): CreatedConversation {
   try {
-    return core.tavusParseCreateResponse(
+    return JSON.parse(core.tavusParseCreateResponse(
       status,
       body,
-      scenario,
-    ) as CreatedConversation;
+      json(scenario, "ERR_INVALID_INPUT"),
+    ));
   } catch (e) {
     rethrow(e);
   }
@@ -180,10 +120,7 @@ export function parseConversationResponse(
   body: string,
 ): ConversationState {
   try {
-    return core.tavusParseConversationResponse(
-      status,
-      body,
-    ) as ConversationState;
+    return JSON.parse(core.tavusParseConversationResponse(status, body));
   } catch (e) {
     rethrow(e);
   }
@@ -201,7 +138,7 @@ export function parseConversationResponse(
  */
 export function parseTavusCallback(body: string): TavusCallback {
   try {
-    return core.tavusParseCallback(body) as TavusCallback;
+    return JSON.parse(core.tavusParseCallback(body));
   } catch (e) {
     rethrow(e);
   }

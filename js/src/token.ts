@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { core, seconds } from "./core.ts";
-import { rethrow } from "./errors.ts";
+import { core, json, seconds } from "./core.ts";
+import { EdgeError, type EdgeWarning, rethrow } from "./errors.ts";
 import { plainGrants } from "./grants.ts";
 import type {
   AccessTokenClaims,
@@ -13,6 +13,25 @@ import type {
   UnverifiedClaims,
   VerifyOptions,
 } from "./types.ts";
+
+/**
+ * A key map as the core reads it: JSON of API key → secret. Internal to the package.
+ *
+ * @example
+ * ```ts
+ * keysJson(new Map([["devkey", "secret"]])); // '{"devkey":"secret"}'
+ * ```
+ */
+export function keysJson(keys: KeyMap): string {
+  if (keys instanceof Map) return JSON.stringify(Object.fromEntries(keys));
+  if (keys === null || typeof keys !== "object") {
+    throw new EdgeError(
+      "ERR_INVALID_INPUT",
+      "invalid input: keys must be an object mapping API keys to secrets",
+    );
+  }
+  return json(keys, "ERR_INVALID_INPUT");
+}
 
 /**
  * Mints an HS256 LiveKit access token (`nbf` = now, `exp` = now + `ttl`).
@@ -45,15 +64,18 @@ export function createAccessToken(
     const claims = plainGrants(given);
     // JSON cannot carry NaN or Infinity: let the core refuse them as lifetimes.
     if (typeof claims.ttl === "number" && !Number.isFinite(claims.ttl)) {
-      core.parseTtl(claims.ttl);
+      core.ttlSeconds(claims.ttl);
     }
-    return core.createAccessToken(
+    const token = core.createAccessToken(
       apiKey,
       apiSecret,
-      claims,
+      json(claims, "ERR_INVALID_OPTION"),
       seconds(currentDate),
-      onWarning,
     );
+    if (onWarning) {
+      for (const w of JSON.parse(core.secretWarnings(apiSecret)) as EdgeWarning[]) onWarning(w);
+    }
+    return token;
   } catch (e) {
     rethrow(e);
   }
@@ -77,12 +99,9 @@ export function verifyAccessToken(
   options: VerifyOptions = {},
 ): AccessTokenClaims {
   try {
-    return core.verifyAccessToken(
-      token,
-      keys,
-      seconds(options.currentDate),
-      options.leeway,
-    ) as AccessTokenClaims;
+    return JSON.parse(
+      core.verifyAccessToken(token, keysJson(keys), seconds(options.currentDate), options.leeway),
+    );
   } catch (e) {
     rethrow(e);
   }
@@ -101,7 +120,7 @@ export function verifyAccessToken(
  */
 export function decodeAccessTokenUnsafe(token: string): UnverifiedClaims {
   try {
-    return core.decodeAccessTokenUnsafe(token) as UnverifiedClaims;
+    return JSON.parse(core.decodeAccessTokenUnsafe(token));
   } catch (e) {
     rethrow(e);
   }
@@ -120,8 +139,13 @@ export function decodeAccessTokenUnsafe(token: string): UnverifiedClaims {
  */
 export function parseTtl(ttl: number | string): number {
   try {
-    return core.parseTtl(ttl);
+    if (typeof ttl === "number") return core.ttlSeconds(ttl);
+    if (typeof ttl === "string") return core.parseDuration(ttl);
   } catch (e) {
     rethrow(e);
   }
+  throw new EdgeError(
+    "ERR_INVALID_TTL",
+    "invalid token lifetime: expected a number of seconds or a duration string",
+  );
 }

@@ -6,6 +6,7 @@
  */
 import { core, seconds } from "./core.ts";
 import { EdgeError, rethrow } from "./errors.ts";
+import { keysJson } from "./token.ts";
 import type { KeyMap, ServerApiOptions, WebhookEvent, WebhookOptions } from "./types.ts";
 
 const encoder = new TextEncoder();
@@ -20,11 +21,12 @@ function rawBody(body: unknown): string | Uint8Array {
 }
 
 /**
- * Verifies a webhook and returns its typed event. Pass the raw body (read it
- * with `await req.text()` or as bytes, before any JSON parsing) and the
- * `Authorization` header (with or without `Bearer `). The token is verified
- * first, then the body's SHA-256 against its `sha256` claim in constant time,
- * and only then is the event parsed.
+ * Verifies a webhook and returns its typed event. Pass the raw body, best as
+ * the exact bytes received (`new Uint8Array(await req.arrayBuffer())`: a string
+ * is UTF-8 encoded, so a body that was not valid UTF-8 would not hash the same),
+ * and the `Authorization` header (with or without `Bearer `). The token is
+ * verified first, then the body's SHA-256 against its `sha256` claim in
+ * constant time, and only then is the event parsed.
  *
  * @example
  * ```ts
@@ -43,26 +45,16 @@ export function receiveWebhook(
   keys: KeyMap,
   options: WebhookOptions = {},
 ): WebhookEvent {
-  const now = seconds(options.currentDate);
   try {
-    body = rawBody(body);
-    return (typeof body === "string"
-      ? core.receiveWebhook(
-        body,
-        authorization,
-        keys,
-        now,
-        options.leeway,
-        options.maxAge,
-      )
-      : core.receiveWebhookBytes(
-        body,
-        authorization,
-        keys,
-        now,
-        options.leeway,
-        options.maxAge,
-      )) as WebhookEvent;
+    const raw = rawBody(body);
+    return JSON.parse(core.receiveWebhook(
+      typeof raw === "string" ? encoder.encode(raw) : raw,
+      authorization ?? undefined,
+      keysJson(keys),
+      seconds(options.currentDate),
+      options.leeway,
+      options.maxAge,
+    ));
   } catch (e) {
     rethrow(e);
   }
@@ -118,7 +110,7 @@ export function decodeWebhookUnsafe(body: string | Uint8Array): WebhookEvent {
   try {
     const raw = rawBody(body);
     const bytes = typeof raw === "string" ? encoder.encode(raw) : raw;
-    return core.decodeWebhookUnsafe(bytes) as WebhookEvent;
+    return JSON.parse(core.decodeWebhookUnsafe(bytes));
   } catch (e) {
     rethrow(e);
   }
