@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use crate::auth::{self, AuthRules};
-use crate::claims::{Dispatch, RoomConfig, Video, C, CLAIMS};
+use crate::claims::{Dispatch, Video, C, CLAIMS};
 use crate::config::{load_settings, AvatarMode, Env, LoadedSettings};
 use crate::error::{Error, Result};
 use crate::json::Ty::*;
@@ -111,20 +111,60 @@ schema! {
         Ttl "ttl": U32, ALWAYS;
         /// The user's token, to mint with [`Policy::mint`] once the session is known.
         Mint "mint": Str, ALWAYS;
+        /// The agents to dispatch when a new session's room is created, for
+        /// [`Policy::agents`] (absent: none).
+        Dispatch "dispatch": Str;
         /// Direct mode: the avatar's token, to mint the same way.
         AvatarMint "avatar_mint": Str;
     }
 }
 
 schema! {
-    /// A token to mint once its room (and session) is known: opaque to the handler.
+    /// A token to mint once its room is known: opaque to the handler.
     MINT_PLAN("MintPlan"): MintPlan {
         /// The token options, minus the room.
         Options "options": Obj(CLAIMS), ALWAYS;
-        /// The scenario agent's dispatch metadata up to the session id.
-        Dispatch "dispatch": Str;
+    }
+}
+
+schema! {
+    /// The agents of a new session's room: opaque to the handler.
+    DISPATCH_PLAN("DispatchPlan"): DispatchPlan {
+        /// The agents, the scenario's first.
+        Agents "agents": Objs(crate::claims::ROOM_AGENT_DISPATCH), ALWAYS;
+        /// The scenario agent's metadata up to the session id.
+        Scenario "scenario": Str;
         /// What the caller asked to pass to the scenario's agent.
         ClientMetadata "client_metadata": Str;
+    }
+}
+
+schema! {
+    /// A token [`Policy::mint`] made.
+    pub MINTED("MintedToken"): MintedField {
+        /// The token.
+        Token "token": Str, ALWAYS;
+        /// Its expiry, seconds since the epoch.
+        ExpiresAt "expires_at": Time, ALWAYS;
+    }
+}
+
+/// A token [`Policy::mint`] made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Minted {
+    /// The token.
+    pub token: String,
+    /// Its expiry, seconds since the epoch.
+    pub expires_at: i64,
+}
+
+impl Minted {
+    /// As JSON (the `MintedToken` type).
+    pub fn to_json(&self) -> String {
+        ObjWriter::new()
+            .str("token", &self.token)
+            .int("expires_at", self.expires_at)
+            .finish()
     }
 }
 
@@ -471,7 +511,9 @@ impl Policy {
             }
         }
 
-        // The user's token: everything but the room and the session id.
+        // The user's token: everything but the room. Agents are never in it:
+        // the server dispatches them when it creates the session's room, so a
+        // token replayed after its session ended can never start one.
         let mut options = Obj::default();
         options.set_str(C::Identity, identity);
         if let Some(n) = name {
@@ -483,37 +525,6 @@ impl Policy {
         if let Some(a) = attributes {
             options.set(C::Attributes, Val::Map(a.to_vec()));
         }
-        let mut dispatch = Vec::new();
-        let mut client_metadata = None;
-        let mut prefix = None;
-        if let Some(agent) = agent_name {
-            client_metadata = agents
-                .iter()
-                .find(|(a, _)| *a == agent)
-                .and_then(|(_, m)| *m);
-            let full = scenario::dispatch_metadata(&scenario, None, None);
-            // The metadata up to its closing brace: the session id follows at mint time.
-            prefix = Some(full[..full.len() - 1].to_owned());
-            let mut o = Obj::default();
-            o.set_str(Dispatch::AgentName, agent);
-            dispatch.push(Val::Obj(o));
-        }
-        for (a, m) in &agents {
-            if Some(*a) == agent_name {
-                continue;
-            }
-            let mut o = Obj::default();
-            o.set_str(Dispatch::AgentName, *a);
-            if let Some(m) = m {
-                o.set_str(Dispatch::Metadata, *m);
-            }
-            dispatch.push(Val::Obj(o));
-        }
-        if !dispatch.is_empty() {
-            let mut rc = Obj::default();
-            rc.set(RoomConfig::Agents, Val::List(dispatch));
-            options.set(C::RoomConfig, Val::Obj(rc));
-        }
         options.set(C::Ttl, Val::Int(settings.token_ttl_seconds.into()));
         let mut video = Obj::default();
         video.set(Video::RoomJoin, Val::Bool(true));
@@ -521,11 +532,50 @@ impl Policy {
         video.set(Video::CanSubscribe, Val::Bool(true));
         video.set(Video::CanPublishData, Val::Bool(true));
         options.set(C::Video, Val::Obj(video));
-        let mut mint = ObjWriter::new();
-        mint.raw("options", &json::write(CLAIMS, &options));
-        mint.some_str("dispatch", prefix.as_deref());
-        mint.some_str("client_metadata", client_metadata);
-        let mint = mint.finish();
+        let mint = ObjWriter::new()
+            .raw("options", &json::write(CLAIMS, &options))
+            .finish();
+
+        // The agents to dispatch on a new session's room: the scenario's agent
+        // first (its metadata completed with the session id by `agents`).
+        let mut list = String::from("[");
+        let mut push = |agent: &str, metadata: Option<&str>| {
+            if list.len() > 1 {
+                list.push(',');
+            }
+            list.push_str(
+                &ObjWriter::new()
+                    .str("agentName", agent)
+                    .some_str("metadata", metadata)
+                    .finish(),
+            );
+        };
+        let mut dispatch = None;
+        if let Some(agent) = agent_name {
+            push(agent, None);
+            let client_metadata = agents
+                .iter()
+                .find(|(a, _)| *a == agent)
+                .and_then(|(_, m)| *m);
+            dispatch = Some(client_metadata);
+        }
+        for (a, m) in &agents {
+            if Some(*a) != agent_name {
+                push(a, *m);
+            }
+        }
+        list.push(']');
+        let dispatch = (list.len() > 2).then(|| {
+            let mut d = ObjWriter::new();
+            d.raw("agents", &list);
+            if let Some(client_metadata) = dispatch {
+                let full = scenario::dispatch_metadata(&scenario, None, None);
+                // The metadata up to its closing brace: the session id follows.
+                d.str("scenario", &full[..full.len() - 1]);
+                d.some_str("client_metadata", client_metadata);
+            }
+            d.finish()
+        });
 
         let avatar_mint = (mode == AvatarMode::Direct).then(|| {
             let mut o = Obj::default();
@@ -571,42 +621,73 @@ impl Policy {
             .raw("room", &room)
             .str("mode", mode.name())
             .int("ttl", settings.token_ttl_seconds.into())
-            .str("mint", &mint);
-        if let Some(a) = &avatar_mint {
-            plan.str("avatar_mint", a);
-        }
+            .str("mint", &mint)
+            .some_str("dispatch", dispatch.as_deref())
+            .some_str("avatar_mint", avatar_mint.as_deref());
         Ok(Ok(plan.finish()))
     }
 
     /// Mints a planned token ([`Policy::plan`]'s `mint` or `avatar_mint`) for
-    /// `room` and session `session_id`, at `now`.
-    pub fn mint(
-        &self,
-        plan: &str,
-        session_id: Option<&str>,
-        room: &str,
-        now: i64,
-    ) -> Result<String> {
+    /// `room` at `now`, living no longer than `not_after` (seconds, e.g. the
+    /// session's end; at least one second). Returns the token and its expiry.
+    pub fn mint(&self, plan: &str, room: &str, now: i64, not_after: Option<i64>) -> Result<Minted> {
         let livekit = self
             .livekit
             .as_ref()
             .ok_or_else(|| Error::NotConfigured("LiveKit is not configured".into()))?;
         let read = json::read(plan.as_bytes(), MINT_PLAN, Mode::Strict)
             .map_err(|e| Error::InvalidInput(format!("mint plan: {e}")))?;
-        let plan = read.obj;
-        let Some(Val::Obj(options)) = plan.get(MintPlan::Options) else {
+        let Some(Val::Obj(options)) = read.obj.get(MintPlan::Options) else {
             return Err(Error::InvalidInput("mint plan: no options".into()));
         };
         let mut options = options.clone();
         if let Some(Val::Obj(v)) = options.get_mut(C::Video) {
             v.set_str(Video::Room, room);
         }
-        let metadata;
-        if let Some(prefix) = plan.str(MintPlan::Dispatch) {
+        // The planned lifetime: whole seconds, as `plan` wrote it.
+        let planned = match options.get(C::Ttl) {
+            Some(Val::Int(t)) => Some(*t),
+            Some(Val::Num(t)) => t.parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| Error::InvalidInput("mint plan: no ttl in whole seconds".into()))?;
+        let ttl = match not_after {
+            Some(end) => planned.min(end.saturating_sub(now)).max(1),
+            None => planned,
+        };
+        options.set(C::Ttl, Val::Int(ttl));
+        crate::token::mint_obj(
+            &livekit.api_key,
+            &livekit.secret,
+            &livekit.key,
+            options,
+            now,
+        )
+        .map(|m| Minted {
+            token: m.token,
+            expires_at: now + ttl,
+        })
+    }
+
+    /// The agents to dispatch on a new session's room (JSON list of
+    /// `RoomAgentDispatchGrant`) from [`Policy::plan`]'s `dispatch`: the
+    /// scenario's agent gets the scenario, the session id and the caller's
+    /// metadata for it as its metadata.
+    pub fn agents(&self, dispatch: &str, session_id: &str) -> Result<String> {
+        let read = json::read(dispatch.as_bytes(), DISPATCH_PLAN, Mode::Strict)
+            .map_err(|e| Error::InvalidInput(format!("dispatch plan: {e}")))?;
+        let d = read.obj;
+        let Some(Val::List(agents)) = d.get(DispatchPlan::Agents) else {
+            return Err(Error::InvalidInput("dispatch plan: no agents".into()));
+        };
+        let mut agents = agents.clone();
+        if let (Some(prefix), Some(Val::Obj(first))) =
+            (d.str(DispatchPlan::Scenario), agents.first_mut())
+        {
             let mut m = String::from(prefix);
             for (k, v) in [
-                ("session_id", session_id),
-                ("client_metadata", plan.str(MintPlan::ClientMetadata)),
+                ("session_id", Some(session_id)),
+                ("client_metadata", d.str(DispatchPlan::ClientMetadata)),
             ] {
                 if let Some(v) = v {
                     m.push(',');
@@ -616,22 +697,18 @@ impl Policy {
                 }
             }
             m.push('}');
-            metadata = m;
-            if let Some(Val::Obj(rc)) = options.get_mut(C::RoomConfig) {
-                if let Some(Val::List(agents)) = rc.get_mut(RoomConfig::Agents) {
-                    if let Some(Val::Obj(first)) = agents.first_mut() {
-                        first.set_str(Dispatch::Metadata, metadata.as_str());
-                    }
+            first.set(Dispatch::Metadata, Val::Str(Cow::Owned(m)));
+        }
+        let mut out = String::from("[");
+        for (i, a) in agents.iter().enumerate() {
+            if let Val::Obj(a) = a {
+                if i > 0 {
+                    out.push(',');
                 }
+                out.push_str(&json::write(crate::claims::ROOM_AGENT_DISPATCH, a));
             }
         }
-        crate::token::mint_obj(
-            &livekit.api_key,
-            &livekit.secret,
-            &livekit.key,
-            options,
-            now,
-        )
-        .map(|m| m.token)
+        out.push(']');
+        Ok(out)
     }
 }

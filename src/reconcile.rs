@@ -137,6 +137,8 @@ schema! {
         Mode "mode": Str, ALWAYS;
         /// The conversation it recorded.
         ConversationId "conversation_id": Str, NULLABLE;
+        /// Its LiveKit room (as the store reads it; the plan does not need it).
+        RoomName "room_name": Str;
         /// Seconds since it was created.
         AgeSeconds "age_seconds": Num, ALWAYS;
         /// Seconds since it ended (none while open).

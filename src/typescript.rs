@@ -194,6 +194,7 @@ fn schemas() -> Vec<&'static Schema> {
         reconcile::RECONCILE_PLAN,
         policy::PLAN_ROOM,
         policy::TOKEN_PLAN,
+        policy::MINTED,
     ]
 }
 

@@ -508,17 +508,25 @@ impl EdgePolicy {
         }
     }
 
-    /// Mints a planned token for its room and session.
+    /// Mints a planned token for its room, living no longer than `not_after`
+    /// (seconds): the `MintedToken` JSON.
     pub fn mint(
         &self,
         plan: &str,
-        session_id: Option<String>,
         room: &str,
         now: f64,
+        not_after: Option<f64>,
     ) -> Result<String, JsValue> {
+        let not_after = not_after.map(seconds).transpose()?;
         self.0
-            .mint(plan, session_id.as_deref(), room, seconds(now)?)
+            .mint(plan, room, seconds(now)?, not_after)
+            .map(|m| m.to_json())
             .map_err(|e| throw(&e))
+    }
+
+    /// The agents to dispatch on a new session's room (JSON list) from a plan's `dispatch`.
+    pub fn agents(&self, dispatch: &str, session_id: &str) -> Result<String, JsValue> {
+        self.0.agents(dispatch, session_id).map_err(|e| throw(&e))
     }
 
     /// Verifies a caller's Supabase JWT with this deployment's secret and rules

@@ -5,8 +5,9 @@
 //! room names, allowed agents, avatar mode), `rest` is the request body. Oracles:
 //! a refusal has an `ERR_` code and a 4xx/5xx status and echoes no secret; a
 //! plan names the caller as identity unless client identities are allowed, keeps
-//! `lk.` attributes out, dispatches only allowed agents, and its token mints and
-//! verifies with exactly the planned identity, room and grants.
+//! `lk.` attributes out and agents out of the user's token, dispatches only
+//! allowed agents, and its token mints and verifies with exactly the planned
+//! identity, room and grants, never outliving its session.
 #![no_main]
 
 mod common;
@@ -53,27 +54,35 @@ fuzz_target!(|data: &[u8]| {
             let identity = plan["identity"].as_str().unwrap();
             assert!(allow_identity || identity == USER, "another identity without the setting");
             let room = "avatar-0123456789abcdef0123456789abcdef";
-            let token = policy
-                .mint(plan["mint"].as_str().unwrap(), Some("session-1"), room, now)
+            let not_after = (bits & 128 != 0).then_some(now + 30);
+            let minted = policy
+                .mint(plan["mint"].as_str().unwrap(), room, now, not_after)
                 .expect("a planned token mints");
+            let token = minted.token;
+            assert!(minted.expires_at > now, "a token that is born expired");
+            assert!(not_after.is_none_or(|end| minted.expires_at <= end), "outlives its session");
             assert_authentic(&token, SECRET);
             let claims = verify_access_token(&token, keys, VerifyOptions::at(now)).unwrap();
             let c: serde_json::Value = serde_json::from_str(&claims.json).unwrap();
             assert_eq!(c["sub"], identity);
+            assert_eq!(c["exp"], minted.expires_at);
             assert_eq!(c["video"]["room"], room);
             assert_eq!(c["video"]["roomJoin"], true);
+            assert!(c.get("roomConfig").is_none(), "agents in the user's token");
             if let Some(attrs) = c["attributes"].as_object() {
                 assert!(attrs.keys().all(|k| !k.to_ascii_lowercase().starts_with("lk.")));
             }
-            if let Some(agents) = c["roomConfig"]["agents"].as_array() {
-                for a in agents {
+            if let Some(dispatch) = plan["dispatch"].as_str() {
+                let agents = policy.agents(dispatch, "session-1").expect("planned agents");
+                let agents: serde_json::Value = serde_json::from_str(&agents).unwrap();
+                for a in agents.as_array().unwrap() {
                     let name = a["agentName"].as_str().unwrap();
                     assert!(["tutor", "helper"].contains(&name), "dispatched {name}");
                 }
             }
             if let Some(avatar) = plan["avatar_mint"].as_str() {
-                let token = policy.mint(avatar, None, room, now).expect("the avatar's token mints");
-                assert_authentic(&token, SECRET);
+                let minted = policy.mint(avatar, room, now, None).expect("the avatar's token mints");
+                assert_authentic(&minted.token, SECRET);
             }
         }
         Ok(Err(id)) => panic!("asked to load scenario {id} it was given"),

@@ -67,4 +67,5 @@ export type {
   RoomCandidate,
 } from "./reconcile.ts";
 export { EdgePolicy } from "./policy.ts";
-export type { PlanStep, TokenPlan, TokenPlanRoom } from "./policy.ts";
+export type { MintedToken, PlanStep, TokenPlan, TokenPlanRoom } from "./policy.ts";
+export { VAULT_SECRET_NAMES } from "./generated.ts";

@@ -1034,6 +1034,8 @@ export type ReconcileSession = {
   mode: string;
   /** The conversation it recorded. */
   conversation_id?: string | null;
+  /** Its LiveKit room (as the store reads it; the plan does not need it). */
+  room_name?: string;
   /** Seconds since it was created. */
   age_seconds: number;
   /** Seconds since it ended (none while open). */
@@ -1183,6 +1185,19 @@ export type TokenPlan = {
   ttl: number;
   /** The user's token, to mint with [`Policy::mint`] once the session is known. */
   mint: string;
+  /**
+   * The agents to dispatch when a new session's room is created, for
+   * [`Policy::agents`] (absent: none).
+   */
+  dispatch?: string;
   /** Direct mode: the avatar's token, to mint the same way. */
   avatar_mint?: string;
+};
+
+/** A token [`Policy::mint`] made. */
+export type MintedToken = {
+  /** The token. */
+  token: string;
+  /** Its expiry, seconds since the epoch. */
+  expires_at: number;
 };

@@ -10,11 +10,16 @@
 import { core, seconds } from "./core.ts";
 import { rethrow } from "./errors.ts";
 import { envJson } from "./config.ts";
-import type { LoadedSettings, TokenPlan } from "./generated.ts";
+import type {
+  LoadedSettings,
+  MintedToken,
+  RoomAgentDispatchGrant,
+  TokenPlan,
+} from "./generated.ts";
 import { type JwtOutcome, settle } from "./supabase_auth.ts";
 import type { SupabaseClaims } from "./generated.ts";
 
-export type { TokenPlan, TokenPlanRoom } from "./generated.ts";
+export type { MintedToken, TokenPlan, TokenPlanRoom } from "./generated.ts";
 
 /** What {@linkcode EdgePolicy.plan} answers: a plan, or the scenario to read first. */
 export type PlanStep = TokenPlan | { load: string };
@@ -70,10 +75,28 @@ export class EdgePolicy {
     }
   }
 
-  /** Mints a planned token (`plan.mint` or `plan.avatar_mint`) for its room and session. */
-  mint(plan: string, room: string, sessionId?: string, now?: Date): string {
+  /**
+   * Mints a planned token (`plan.mint` or `plan.avatar_mint`) for its room,
+   * living no longer than `notAfter` (e.g. the session's end; at least 1 s).
+   */
+  mint(plan: string, room: string, now?: Date, notAfter?: Date): MintedToken {
     try {
-      return this.#core.mint(plan, sessionId, room, seconds(now));
+      return JSON.parse(
+        this.#core.mint(plan, room, seconds(now), notAfter && seconds(notAfter)),
+      );
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
+  /**
+   * The agents to dispatch when a new session's room is created, from
+   * `plan.dispatch`: the scenario's agent (its metadata carries the scenario,
+   * the session id and what the caller sent for it) and those the caller asked for.
+   */
+  agents(dispatch: string, sessionId: string): RoomAgentDispatchGrant[] {
+    try {
+      return JSON.parse(this.#core.agents(dispatch, sessionId));
     } catch (e) {
       rethrow(e);
     }

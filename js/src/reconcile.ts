@@ -9,12 +9,7 @@
 import { core, json } from "./core.ts";
 import { rethrow } from "./errors.ts";
 
-import type {
-  ConversationOwner,
-  ConversationPage,
-  Plan,
-  PlanInput,
-} from "./generated.ts";
+import type { ConversationOwner, ConversationPage, Plan, PlanInput } from "./generated.ts";
 
 export type {
   ConversationOwner,

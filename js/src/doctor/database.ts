@@ -10,17 +10,10 @@ import type { CheckResult } from "./types.ts";
 
 /**
  * The secrets the functions read from Vault when `SECRETS_SOURCE=vault`: the
- * core's `config::VAULT_SECRET_NAMES` and the database's allow-list
- * (tests/deno/doctor_test.ts checks that the three agree).
+ * core's `config::VAULT_SECRET_NAMES`, as generated into the package
+ * (tests/deno/doctor_test.ts checks it against the database's allow-list).
  */
-export const VAULT_SECRET_NAMES: readonly string[] = [
-  "LIVEKIT_API_KEY",
-  "LIVEKIT_API_SECRET",
-  "LIVEKIT_WS_URL",
-  "TAVUS_API_KEY",
-  "TAVUS_CALLBACK_SECRET",
-  "AUTH_JWT_SECRET",
-];
+export { VAULT_SECRET_NAMES } from "../generated.ts";
 
 /** Supabase's URL and the service-role key. */
 export interface SupabaseAccess {

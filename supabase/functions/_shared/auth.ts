@@ -1,17 +1,17 @@
 /**
  * Caller authentication inside the function, so it works with
- * `verify_jwt = false` too: the Supabase user JWT from `Authorization`,
- * verified with `AUTH_JWT_SECRET` (HS256) or the project's JWKS (ES256/RS256:
- * `SUPABASE_JWKS`, else fetched from `{SUPABASE_URL}/auth/v1/.well-known/jwks.json`
- * and cached per instance), then the core's claim rules.
+ * `verify_jwt = false` too: the Supabase user JWT from `Authorization`, checked
+ * by one call into the core (the header decoded once, the claim rules applied):
+ * HS256 with `AUTH_JWT_SECRET` (imported once per instance), ES256/RS256 with
+ * the project's JWKS (`SUPABASE_JWKS`, else fetched from
+ * `{SUPABASE_URL}/auth/v1/.well-known/jwks.json` when a token needs a key,
+ * cached per instance) and WebCrypto.
  */
 import { EdgeError } from "livekit-tavus-edge";
 import {
-  decodeSupabaseJwtHeader,
   type JsonWebKeySet,
   matchesAnySecret,
   type SupabaseClaims,
-  verifySupabaseJwt,
 } from "livekit-tavus-edge/avatar";
 import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
 import { clientIp, type Logger } from "./log.ts";
@@ -31,6 +31,8 @@ export interface Caller {
 const JWKS_TTL_MS = 10 * 60 * 1000;
 /** The JWKS endpoint is asked at most this often per instance (unknown `kid`, failures). */
 const JWKS_REFETCH_MS = 30 * 1000;
+/** A kid no JWKS holds: asks {@linkcode Authenticator} for a refetch (when allowed). */
+const UNKNOWN_KID = "\u0000unknown";
 
 /** The bearer token of `Authorization: Bearer <token>`, or null. */
 export function bearer(req: Request): string | null {
@@ -48,7 +50,7 @@ export interface AuthDeps {
 
 /** Verifies callers; holds the per-instance JWKS cache. */
 export class Authenticator {
-  #jwks: { url: string; keys: JsonWebKeySet; at: number } | null = null;
+  #jwks: { url: string; keys: JsonWebKeySet; at: number; text?: string } | null = null;
   /** The last fetch started (successful or not), for the once-per-30-s limit. */
   #attempt: { url: string; at: number } | null = null;
   /** The fetch in flight, shared by every request that needs it. */
@@ -91,15 +93,19 @@ export class Authenticator {
       );
     }
     try {
-      const header = decodeSupabaseJwtHeader(token!);
-      const jwks = header.alg === "HS256" ? undefined : await this.#keys(s, header.kid);
-      const claims = await verifySupabaseJwt(token!, {
-        secret: s.jwtSecret ?? undefined,
-        jwks,
-        issuer: s.settings.authIssuer ?? undefined,
-        allowAnonymous: s.settings.allowAnonymousUsers,
-        currentDate: this.deps.now(),
-      });
+      // The JWKS we hold (if any); the core asks for it only for a token that
+      // needs a key (ES256/RS256), and once more if its kid is not in it.
+      const held = s.jwks ?? this.#held(s);
+      const claims = await s.policy.authenticate(
+        token!,
+        held,
+        async () => {
+          if (s.jwks) return s.jwks;
+          const fetched = await this.#keys(s, UNKNOWN_KID);
+          return fetched && JSON.stringify(fetched);
+        },
+        this.deps.now(),
+      );
       return { userId: claims.sub!, claims, jwt: token! };
     } catch (e) {
       if (e instanceof EdgeError) fail(fromEdgeError(e));
@@ -113,23 +119,21 @@ export class Authenticator {
    * `apikey` equal to a service key (constant-time), or an HS256 service_role
    * JWT signed with `AUTH_JWT_SECRET`.
    */
-  async isServiceRole(req: Request, s: Settings): Promise<boolean> {
+  isServiceRole(req: Request, s: Settings): Promise<boolean> {
     const presented = [bearer(req), req.headers.get("apikey")].filter((v): v is string => !!v);
-    if (presented.some((p) => matchesAnySecret(p, s.serviceKeys))) return true;
+    if (presented.some((p) => matchesAnySecret(p, s.serviceKeys))) return Promise.resolve(true);
     const token = bearer(req);
-    if (!token || !s.jwtSecret) return false;
-    try {
-      await verifySupabaseJwt(token, {
-        secret: s.jwtSecret,
-        role: "service_role",
-        audience: null,
-        requireSubject: false,
-        currentDate: this.deps.now(),
-      });
-      return true;
-    } catch {
-      return false;
+    return Promise.resolve(!!token && s.policy.isServiceRoleJwt(token, this.deps.now()));
+  }
+
+  /** The fetched JWKS still within its lifetime, as JSON text. */
+  #held(s: Settings): string | undefined {
+    const url = s.settings.supabaseUrl && `${s.settings.supabaseUrl}/auth/v1/.well-known/jwks.json`;
+    const cached = this.#jwks;
+    if (!url || cached?.url !== url || this.deps.now().getTime() - cached.at >= JWKS_TTL_MS) {
+      return undefined;
     }
+    return cached.text ??= JSON.stringify(cached.keys);
   }
 
   /**
@@ -143,7 +147,6 @@ export class Authenticator {
    * `ERR_AUTH_UNKNOWN_KEY`); only without any is the answer 503.
    */
   async #keys(s: Settings, kid: string | undefined): Promise<JsonWebKeySet | undefined> {
-    if (s.jwks) return s.jwks;
     if (!s.settings.supabaseUrl) return undefined;
     const url = `${s.settings.supabaseUrl}/auth/v1/.well-known/jwks.json`;
     const now = this.deps.now().getTime();

@@ -21,7 +21,7 @@ import { DRY_RUN_PREFIX, RoomService, TavusClient } from "./upstream.ts";
 
 /** The outside world of a handler; tests pass their own. */
 export interface FunctionDeps {
-  /** The environment, read on every request. */
+  /** The environment (read once per instance). */
   env: () => Env;
   /** The clock. */
   now?: () => Date;
@@ -66,8 +66,11 @@ export class Context {
     this.auth = new Authenticator({ fetch: this.fetch, now: this.now, log: this.log });
   }
 
-  /** The allowed CORS origins, straight from the environment (works even when settings fail). */
-  corsOrigins = (): string[] => allowedOrigins(this.deps.env().CORS_ALLOWED_ORIGINS);
+  #cors: string[] | null = null;
+
+  /** The allowed CORS origins, parsed once from the environment (works even when settings fail). */
+  corsOrigins = (): string[] =>
+    this.#cors ??= allowedOrigins(this.settings.env().CORS_ALLOWED_ORIGINS);
 
   /** The session store: injected, else Supabase when configured, else in memory (development). */
   sessions(s: Settings): SessionStore {
@@ -94,16 +97,10 @@ export class Context {
   scenarios(s: Settings): ScenarioSource {
     if (this.deps.scenarios) return this.deps.scenarios;
     if (!s.supabase) return embedded;
-    const key = `scenarios\n${s.supabase.url}\n${s.settings.scenarioCacheSeconds}`;
+    const key = `scenarios\n${s.supabase.url}`;
     let source = this.#stores.get(key) as ScenarioSource | undefined;
     if (!source) {
-      source = new SupabaseScenarios(
-        s.supabase,
-        this.fetch,
-        s.settings.upstreamTimeoutMs,
-        s.settings.scenarioCacheSeconds,
-        this.now,
-      );
+      source = new SupabaseScenarios(s.supabase, this.fetch, s.settings.upstreamTimeoutMs);
       this.#stores.set(key, source);
     }
     return source;

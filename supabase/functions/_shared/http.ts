@@ -21,29 +21,13 @@ export class HttpError extends Error {
 }
 
 /**
- * The HTTP status of each core error code the functions let through. Codes of
- * a caller's token are 401 (403 for an anonymous user where they are refused);
- * scenario rules are 400 for a requested id and 500 for a stored row (decided
- * where they are raised); Tavus answers map as documented in docs/http-api.md.
+ * An {@linkcode EdgeError} from the core as an {@linkcode HttpError}: the core
+ * gives each code its status (the table in the Rust core, `ERROR_STATUS`); a
+ * code whose status there is the generic 500 takes `fallbackStatus` (e.g. 502
+ * for what an upstream answer made the core refuse).
  */
-const STATUS_BY_CODE: Record<string, number> = {
-  ERR_AUTH_ANONYMOUS_USER: 403,
-  ERR_AUTH_JWKS: 503,
-  ERR_TAVUS_CONCURRENCY: 503,
-  ERR_TAVUS_RATE_LIMITED: 503,
-  ERR_TAVUS_UNAUTHORIZED: 502,
-  ERR_TAVUS_REPLICA: 502,
-  ERR_TAVUS_PERSONA: 502,
-  ERR_TAVUS_REJECTED: 502,
-  ERR_TAVUS_UNAVAILABLE: 502,
-  ERR_TAVUS_BAD_RESPONSE: 502,
-  ERR_TAVUS_NOT_FOUND: 502,
-};
-
-/** An {@linkcode EdgeError} from the core as an {@linkcode HttpError} with its status. */
 export function fromEdgeError(e: EdgeError, fallbackStatus = 500): HttpError {
-  const status = STATUS_BY_CODE[e.code] ??
-    (e.code.startsWith("ERR_AUTH_") ? 401 : fallbackStatus);
+  const status = e.status !== 500 ? e.status : fallbackStatus;
   const headers: Record<string, string> = status === 401
     ? { "www-authenticate": 'Bearer error="invalid_token"' }
     : status === 503
@@ -115,7 +99,7 @@ export type InnerHandler = (req: Request, requestId: string) => Response | Promi
 export interface HttpOptions {
   /** Makes request ids. */
   newId?: () => string;
-  /** The allowed CORS origins, read per request. */
+  /** The allowed CORS origins (parsed once by the caller). */
   corsOrigins?: () => string[];
   /** Where unexpected errors are logged. */
   log?: Logger;
@@ -174,6 +158,23 @@ export function allowMethods(req: Request, ...allowed: string[]): void {
       allow: [...allowed, "OPTIONS"].join(", "),
     });
   }
+}
+
+/**
+ * Reads a body meant to be a JSON object as text, for the core to parse: at
+ * most `maxBytes` (413), UTF-8 (400), `application/json` unless empty (415).
+ */
+export async function readJsonText(req: Request, maxBytes: number): Promise<string> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > maxBytes) {
+    throw new HttpError(413, "ERR_BODY_TOO_LARGE", `request body is larger than ${maxBytes} bytes`);
+  }
+  const text = await readLimited(req, maxBytes);
+  const type = req.headers.get("content-type") ?? "";
+  if (text.trim() !== "" && !/^application\/json\b/i.test(type.trim())) {
+    throw new HttpError(415, "ERR_UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+  }
+  return text;
 }
 
 /** Reads a JSON object body; an empty body is `{}`. */

@@ -6,22 +6,21 @@
  * - `POST /end` → ends the caller's session(s) and their avatars
  * - `GET /health` → booleans for anyone; the redacted problem list for the service role
  */
-import { createAccessToken, EdgeError, type RoomAgentDispatch } from "livekit-tavus-edge";
+import type { RoomAgentDispatchGrant } from "livekit-tavus-edge";
 import {
-  checkScenarioId,
   conversationName as makeConversationName,
-  scenarioDispatchMetadata,
+  type TokenPlan,
   type ValidScenario,
 } from "livekit-tavus-edge/avatar";
 import { type Caller } from "./auth.ts";
 import { Context, type FunctionDeps } from "./context.ts";
 import {
   allowMethods,
-  fromEdgeError,
   type Handler,
   HttpError,
   json,
   readJsonObject,
+  readJsonText,
   subPath,
   withHttp,
 } from "./http.ts";
@@ -31,21 +30,13 @@ import {
   SessionError,
   type SessionStore,
 } from "./sessions.ts";
-import {
-  type LiveKitSettings,
-  requireLiveKit,
-  type Settings,
-  settingsFromEnv,
-} from "./settings.ts";
-import { parseTokenRequest, type TokenRequest } from "./token_request.ts";
+import { type LiveKitSettings, type Settings } from "./settings.ts";
 import { createOutcomeUnknown, DRY_RUN_PREFIX, dryRunConversationId } from "./upstream.ts";
 
 export type { FunctionDeps as TokenDeps } from "./context.ts";
 
 const FUNCTION_NAME = "livekit-token";
 const MAX_BODY_BYTES = 64 * 1024;
-/** The avatar's token outlives the conversation's cap by this much. */
-const AVATAR_TOKEN_MARGIN_SECONDS = 300;
 
 /** Builds the handler for `Deno.serve`. */
 export function createTokenHandler(deps: FunctionDeps): Handler {
@@ -92,6 +83,13 @@ function sessionError(e: unknown): never {
   throw e;
 }
 
+/**
+ * `POST /`: one call into the core decides everything about the request (its
+ * fields and limits, what the caller may set, the scenario, the tokens to
+ * mint, each refusal's code and status: `EdgePolicy.plan`); this handler only
+ * does the I/O the plan needs (the scenario row when the core has none, the
+ * session, the avatar) and mints the planned token for the session's room.
+ */
 async function tokenRoute(
   ctx: Context,
   req: Request,
@@ -99,81 +97,33 @@ async function tokenRoute(
   requestId: string,
 ): Promise<Response> {
   const { s, caller } = await signedIn(ctx, req, requestId);
-  const r = parseTokenRequest(await readJsonObject(req, MAX_BODY_BYTES), url.searchParams);
-  const lk = requireLiveKit(s);
-
-  // Identity: the caller's user id unless the deployment lets callers choose.
-  let identity = caller.userId;
-  if (r.identity !== undefined && r.identity !== caller.userId) {
-    if (!s.settings.allowClientIdentity) {
-      throw new HttpError(
-        403,
-        "ERR_IDENTITY_NOT_ALLOWED",
-        "participant_identity must be your user id (leave it out); TOKEN_ALLOW_CLIENT_IDENTITY relaxes this",
-      );
-    }
-    identity = r.identity;
+  const body = await readJsonText(req, MAX_BODY_BYTES);
+  const query = url.searchParams.get("scenario_id");
+  let step = s.policy.plan(caller.userId, body, query, ctx.now());
+  if ("load" in step) {
+    const row = await ctx.scenarios(s).load(step.load, caller.jwt);
+    step = s.policy.plan(caller.userId, body, query, ctx.now(), row ?? null);
   }
-
-  const scenarioId = r.scenarioId ?? s.settings.defaultScenarioId;
-  try {
-    checkScenarioId(scenarioId);
-  } catch (e) {
-    if (e instanceof EdgeError) throw fromEdgeError(e, 400);
-    throw e;
-  }
-  const scenario = await ctx.scenarios(s).get(scenarioId, caller.jwt);
-  if (!scenario) {
-    throw new HttpError(404, "ERR_SCENARIO_NOT_FOUND", `no enabled scenario ${scenarioId}`);
-  }
-
-  const mode = s.settings.avatarMode;
-  const agentName = mode === "agent" ? scenario.agent_name ?? s.settings.agentName : null;
-  if (mode === "agent" && !agentName) {
-    throw new HttpError(
-      503,
-      "ERR_NOT_CONFIGURED",
-      `no agent to dispatch for scenario ${scenarioId}: set AGENT_NAME or the scenario's agent_name`,
-    );
-  }
-  const allowedAgents = new Set([...s.settings.allowedAgents, ...(agentName ? [agentName] : [])]);
-  for (const a of r.agents) {
-    if (!allowedAgents.has(a.agentName)) {
-      throw new HttpError(
-        403,
-        "ERR_AGENT_NOT_ALLOWED",
-        `agent ${a.agentName} may not be dispatched (TOKEN_ALLOWED_AGENTS lists the agents callers may ask for)`,
-      );
-    }
-  }
+  const plan = step as TokenPlan;
+  const lk = s.livekit!;
+  const scenario = plan.scenario as ValidScenario;
+  const mode = plan.mode;
 
   const store = ctx.sessions(s);
-  const session = await claimSession(ctx, s, store, caller, r, scenario);
+  const session = await claimSession(ctx, s, store, caller, plan);
 
   // Agents are dispatched by the server when the session's room is created,
   // never through the user's token: a token replayed after the session ended
   // (or past the per-user cap) can join a room but never start an avatar.
-  const agents: RoomAgentDispatch[] = [];
-  if (agentName) {
-    const clientMetadata = r.agents.find((a) => a.agentName === agentName)?.metadata;
-    agents.push({
-      agentName,
-      metadata: scenarioDispatchMetadata(scenario, { sessionId: session.id, clientMetadata }),
-    });
-  }
-  for (const a of r.agents) {
-    if (a.agentName === agentName) continue;
-    agents.push(a.metadata === undefined ? { agentName: a.agentName } : { ...a });
-  }
-
   let conversationId = session.conversationId;
   let avatarStatus: string;
-  if (!session.reused && agents.length > 0) {
+  if (!session.reused && plan.dispatch !== undefined) {
+    const agents = s.policy.agents(plan.dispatch, session.id);
     await openRoom(ctx, s, store, session, agents, requestId);
   }
   if (mode === "direct") {
     if (!session.reused) {
-      conversationId = await startAvatar(ctx, s, lk, store, scenario, session, requestId);
+      conversationId = await startAvatar(ctx, s, lk, store, plan, session, requestId);
     }
     avatarStatus = conversationId === null
       ? "starting"
@@ -186,40 +136,27 @@ async function tokenRoute(
   }
 
   // The token lets its holder join this room only, and never outlives the session.
-  const issuedAt = ctx.now();
-  const nowSeconds = Math.floor(issuedAt.getTime() / 1000);
-  const sessionLeft = Math.floor(Date.parse(session.expiresAt) / 1000) - nowSeconds;
-  const ttl = Math.max(1, Math.min(s.settings.tokenTtlSeconds, sessionLeft));
-  const token = createAccessToken(lk.apiKey, lk.apiSecret, {
-    identity,
-    ...(r.name !== undefined && { name: r.name }),
-    ...(r.metadata !== undefined && { metadata: r.metadata }),
-    ...(r.attributes !== undefined && { attributes: r.attributes }),
-    ttl,
-    video: {
-      roomJoin: true,
-      room: session.roomName,
-      canPublish: true,
-      canSubscribe: true,
-      canPublishData: true,
-    },
-    currentDate: issuedAt,
-  });
+  const minted = s.policy.mint(
+    plan.mint,
+    session.roomName,
+    ctx.now(),
+    new Date(session.expiresAt),
+  );
   ctx.log("info", "token_issued", {
     request_id: requestId,
     user_id: caller.userId,
     session_id: session.id,
-    scenario_id: scenarioId,
+    scenario_id: scenario.scenario_id,
     reused: session.reused,
     avatar_status: avatarStatus,
   });
   return json({
     server_url: lk.wsUrl,
-    participant_token: token,
+    participant_token: minted.token,
     room_name: session.roomName,
-    participant_name: r.name ?? identity,
-    expires_at: new Date((nowSeconds + ttl) * 1000).toISOString(),
-    scenario_id: scenarioId,
+    participant_name: plan.participant_name,
+    expires_at: new Date(minted.expires_at * 1000).toISOString(),
+    scenario_id: scenario.scenario_id,
     session_id: session.id,
     session_expires_at: session.expiresAt,
     avatar_mode: mode,
@@ -233,24 +170,24 @@ async function tokenRoute(
 /**
  * The caller's open session of the scenario, or a new one in a fresh room.
  * A `room_name` from the caller must name that open session, unless
- * `TOKEN_ALLOW_CLIENT_ROOM_NAME` lets callers choose the room of a new one.
- * In direct mode, a session left `starting` by a request that died (no
- * conversation recorded well after the upstream timeout) is failed and
- * replaced.
+ * `TOKEN_ALLOW_CLIENT_ROOM_NAME` lets callers choose the room of a new one
+ * (the plan says which). In direct mode, a session left `starting` by a
+ * request that died (no conversation recorded well after the upstream timeout)
+ * is failed and replaced.
  */
 async function claimSession(
   ctx: Context,
   s: Settings,
   store: SessionStore,
   caller: Caller,
-  r: TokenRequest,
-  scenario: ValidScenario,
+  plan: TokenPlan,
 ): Promise<ClaimedSession> {
-  const scenarioId = scenario.scenario_id;
-  if (r.roomName !== undefined && !s.settings.allowClientRoomName) {
+  const scenarioId = plan.scenario.scenario_id;
+  const requested = plan.room.requested;
+  if (plan.room.must_be_own) {
     const own = await store.listOpen(
       caller.userId,
-      { roomName: r.roomName, scenarioId },
+      { roomName: requested!, scenarioId },
       caller.jwt,
     );
     if (own.length === 0) {
@@ -261,12 +198,12 @@ async function claimSession(
       );
     }
   }
-  const duration = scenario.max_call_duration_seconds;
+  const duration = plan.scenario.max_call_duration_seconds!;
   const args = (): ClaimArgs => ({
     userId: caller.userId,
     scenarioId,
-    roomName: s.settings.allowClientRoomName && r.roomName ? r.roomName : ctx.newRoomName(),
-    mode: s.settings.avatarMode,
+    roomName: plan.room.for_new_session ?? ctx.newRoomName(),
+    mode: plan.mode,
     maxLive: s.settings.maxLiveSessions,
     durationSeconds: duration,
   });
@@ -274,13 +211,13 @@ async function claimSession(
   const startedAt = Date.parse(session.expiresAt) - duration * 1000;
   const staleAfterMs = 3 * s.settings.upstreamTimeoutMs + 5_000;
   if (
-    s.settings.avatarMode === "direct" && session.reused && session.status === "starting" &&
+    plan.mode === "direct" && session.reused && session.status === "starting" &&
     ctx.now().getTime() - startedAt > staleAfterMs
   ) {
     await store.end(session.id, "failed: start abandoned");
     session = await store.claim(args()).catch(sessionError);
   }
-  if (r.roomName !== undefined && session.roomName !== r.roomName) {
+  if (requested !== null && session.roomName !== requested) {
     throw new HttpError(
       409,
       "ERR_ROOM_CONFLICT",
@@ -301,7 +238,7 @@ async function openRoom(
   s: Settings,
   store: SessionStore,
   session: ClaimedSession,
-  agents: RoomAgentDispatch[],
+  agents: RoomAgentDispatchGrant[],
   requestId: string,
 ): Promise<void> {
   const rooms = ctx.rooms(s);
@@ -358,10 +295,11 @@ async function startAvatar(
   s: Settings,
   lk: LiveKitSettings,
   store: SessionStore,
-  scenario: ValidScenario,
+  plan: TokenPlan,
   session: ClaimedSession,
   requestId: string,
 ): Promise<string> {
+  const scenario = plan.scenario as ValidScenario;
   const tavus = ctx.tavus(s);
   let created: string | null = null;
   let sent = false;
@@ -377,15 +315,7 @@ async function startAvatar(
         session.id,
         scenario.scenario_id,
       );
-      const avatarToken = createAccessToken(lk.apiKey, lk.apiSecret, {
-        identity: s.settings.avatarIdentity,
-        name: scenario.display_name,
-        kind: "agent",
-        attributes: { "lk.publish_on_behalf": s.settings.avatarPublishOnBehalf },
-        ttl: scenario.max_call_duration_seconds + AVATAR_TOKEN_MARGIN_SECONDS,
-        video: { roomJoin: true, room: session.roomName, canPublish: true, canSubscribe: true },
-        currentDate: ctx.now(),
-      });
+      const avatarToken = s.policy.mint(plan.avatar_mint!, session.roomName, ctx.now()).token;
       // The session id in the callback path lets a callback about a conversation whose
       // create answer was lost reach its session.
       const callbackUrl = s.settings.tavusCallbackBase && s.callbackSecret
@@ -489,7 +419,7 @@ async function health(ctx: Context, req: Request): Promise<Response> {
     s = await ctx.settings.load();
   } catch (e) {
     if (!(e instanceof HttpError)) throw e;
-    s = settingsFromEnv(ctx.deps.env());
+    s = ctx.settings.base();
     vaultProblem = {
       code: e.code,
       variable: "SECRETS_SOURCE",

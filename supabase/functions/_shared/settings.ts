@@ -1,32 +1,26 @@
 /**
- * Settings: read from the environment (`Deno.env` when deployed) or, with
- * `SECRETS_SOURCE=vault`, the secrets from Supabase Vault through the
- * service-role RPC `get_edge_secrets` (cached per instance). Parsed and
- * validated by the Rust core. Secrets stay in this object and never reach a
- * response or a log line.
+ * Settings: read from the environment (`Deno.env` when deployed) once per
+ * instance or, with `SECRETS_SOURCE=vault`, the secrets from Supabase Vault
+ * through the service-role RPC `get_edge_secrets` (cached per instance). Parsed
+ * and validated by the Rust core once per set of values, into the policy object
+ * that decides every request (`EdgePolicy`: settings, imported keys,
+ * validated scenarios). Secrets stay in this object and never reach a response
+ * or a log line.
  */
 import { createClient } from "@supabase/supabase-js";
 import {
   apiKeyFrom,
   type ConfigReport,
+  EdgePolicy,
   type EdgeSettings,
-  type JsonWebKeySet,
-  parseSettings,
+  VAULT_SECRET_NAMES,
 } from "livekit-tavus-edge/avatar";
 import { HttpError, timedFetch } from "./http.ts";
 
+export { VAULT_SECRET_NAMES };
+
 /** A snapshot of environment variables. */
 export type Env = Record<string, string | undefined>;
-
-/** The secrets read from Vault when `SECRETS_SOURCE=vault` (the migration's allow-list). */
-export const VAULT_SECRET_NAMES = [
-  "LIVEKIT_API_KEY",
-  "LIVEKIT_API_SECRET",
-  "LIVEKIT_WS_URL",
-  "TAVUS_API_KEY",
-  "TAVUS_CALLBACK_SECRET",
-  "AUTH_JWT_SECRET",
-] as const;
 
 /** Everything the functions need to know about LiveKit. */
 export interface LiveKitSettings {
@@ -51,6 +45,8 @@ export interface SupabaseSettings {
 
 /** Validated settings with the secrets the handlers use. */
 export interface Settings {
+  /** The core's policy for these settings: every decision of a request. */
+  policy: EdgePolicy;
   /** Every non-secret setting, parsed, defaults applied. */
   settings: EdgeSettings;
   /** The redacted report. */
@@ -63,8 +59,8 @@ export interface Settings {
   supabase: SupabaseSettings | null;
   /** The legacy HS256 JWT secret. */
   jwtSecret: string | null;
-  /** `SUPABASE_JWKS` (a set or a bare array), when it holds a usable key. */
-  jwks: JsonWebKeySet | null;
+  /** `SUPABASE_JWKS` (its EC and RSA keys, as JSON text for the core), when it holds one. */
+  jwks: string | null;
   /** The Tavus callback URL's secret segment. */
   callbackSecret: string | null;
   /** Keys that make a caller the service role (service-role key, secret keys). */
@@ -76,37 +72,14 @@ export interface Settings {
 const nonEmpty = (v: string | undefined): string | null =>
   v !== undefined && v.trim() !== "" ? v : null;
 
-/** A fingerprint of an environment snapshot: equal strings, equal settings. */
-function envKey(env: Env): string {
-  let key = "";
-  // Sorted: `Deno.env.toObject()` does not list the variables in a stable order.
-  for (const k of Object.keys(env).sort()) {
-    const v = env[k];
-    if (v !== undefined) key += `${k}\u0000${v}\u0000`;
-  }
-  return key;
-}
-
-let lastSettings: { key: string; value: Settings } | null = null;
-
 /**
- * Validates `env` with the core and extracts what the handlers use.
- *
- * An instance's environment does not change between requests, so the result
- * for the last snapshot is kept: parsing it again cost about 30% of a token
- * request's CPU under load (BENCHMARKS.md). The result is frozen; the cache
- * holds one entry and is keyed on every variable's name and value.
+ * Parses `env` with the core (once: the result is frozen and reused for the
+ * instance's life) and extracts what the handlers use.
  */
 export function settingsFromEnv(rawEnv: Env): Settings {
-  const key = envKey(rawEnv);
-  if (lastSettings?.key === key) return lastSettings.value;
-  const value = Object.freeze(parseEnv(rawEnv));
-  lastSettings = { key, value };
-  return value;
-}
-
-function parseEnv(env: Env): Settings {
-  const { settings, report } = parseSettings(env);
+  const env = rawEnv;
+  const policy = new EdgePolicy(env);
+  const { settings, report } = policy.loaded;
   const livekit = report.livekit_configured
     ? {
       apiKey: env.LIVEKIT_API_KEY!,
@@ -121,23 +94,24 @@ function parseEnv(env: Env): Settings {
       serviceRoleKey: apiKeyFrom(env, settings.supabaseSecretKey!)!,
     }
     : null;
-  return {
+  return Object.freeze({
+    policy,
     settings,
     report,
     livekit,
     tavusApiKey: report.tavus_configured ? env.TAVUS_API_KEY! : null,
     supabase,
     jwtSecret: nonEmpty(env.AUTH_JWT_SECRET),
-    jwks: settings.jwks,
+    jwks: settings.jwks && JSON.stringify(settings.jwks),
     callbackSecret: nonEmpty(env.TAVUS_CALLBACK_SECRET),
     serviceKeys: settings.serviceKeys.map((k) => apiKeyFrom(env, k)).filter((k) => k !== null),
     devSessionStoreUrl: nonEmpty(env.DEV_SESSION_STORE_URL),
-  };
+  });
 }
 
 /** What {@linkcode SettingsLoader} needs. */
 export interface SettingsDeps {
-  /** The environment, read on every request. */
+  /** The environment, read once (an instance's environment does not change). */
   env: () => Env;
   /** The network (Vault reads). */
   fetch?: typeof fetch;
@@ -146,22 +120,42 @@ export interface SettingsDeps {
 }
 
 /**
- * Loads settings per request: from the environment, and with
- * `SECRETS_SOURCE=vault` from Vault (values in Vault win over the
- * environment; the read is cached for `SECRETS_CACHE_SECONDS`).
+ * The settings of an instance: the environment read and parsed once, and with
+ * `SECRETS_SOURCE=vault` the secrets from Vault (values in Vault win over the
+ * environment; the read is cached for `SECRETS_CACHE_SECONDS`, and the settings
+ * are parsed again only when the secrets changed).
  */
 export class SettingsLoader {
   #cache: { key: string; at: number; secrets: Record<string, string> } | null = null;
+  #env: Env | null = null;
+  #base: Settings | null = null;
+  #withVault: { key: string; value: Settings } | null = null;
 
   constructor(private readonly deps: SettingsDeps) {}
 
+  /** The environment, read once. */
+  env(): Env {
+    return this.#env ??= { ...this.deps.env() };
+  }
+
+  /** The settings of the environment alone (no Vault), parsed once. */
+  base(): Settings {
+    return this.#base ??= settingsFromEnv(this.env());
+  }
+
   /** The settings for this request. */
   async load(): Promise<Settings> {
-    const env = this.deps.env();
-    const base = settingsFromEnv(env);
+    const base = this.base();
     if (base.settings.secretsSource !== "vault" || base.supabase === null) return base;
     const secrets = await this.#vault(base);
-    return settingsFromEnv({ ...env, ...secrets, SECRETS_SOURCE: "vault" });
+    const key = JSON.stringify(secrets);
+    if (this.#withVault?.key !== key) {
+      this.#withVault = {
+        key,
+        value: settingsFromEnv({ ...this.env(), ...secrets, SECRETS_SOURCE: "vault" }),
+      };
+    }
+    return this.#withVault.value;
   }
 
   async #vault(base: Settings): Promise<Record<string, string>> {
