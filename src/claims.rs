@@ -166,7 +166,7 @@ schema! {
         AgentName "agentName": Str, PROTO;
         /// Job metadata handed to the agent.
         Metadata "metadata": Str;
-        /// Restart policy, e.g. `"JR_ON_FAILURE"` (or its number).
+        /// Restart policy, e.g. `"JRP_NEVER"` (or its number; `JRP_ON_FAILURE`, 0, is the default).
         RestartPolicy "restartPolicy": Enum, PROTO;
         /// Deployment to dispatch to (LiveKit Cloud).
         Deployment "deployment": Str;

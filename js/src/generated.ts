@@ -413,7 +413,7 @@ export type RoomAgentDispatchGrant = {
   agentName?: string;
   /** Job metadata handed to the agent. */
   metadata?: string;
-  /** Restart policy, e.g. `"JR_ON_FAILURE"` (or its number). */
+  /** Restart policy, e.g. `"JRP_NEVER"` (or its number; `JRP_ON_FAILURE`, 0, is the default). */
   restartPolicy?: ProtoEnum;
   /** Deployment to dispatch to (LiveKit Cloud). */
   deployment?: string;

@@ -7,7 +7,7 @@
  * @module
  */
 import { EdgeError } from "./errors.ts";
-import type { ProtoEnum } from "./types.ts";
+import type { RoomAgentDispatchGrant, RoomConfigurationGrant } from "./generated.ts";
 
 /**
  * A track source, numbered as in LiveKit's protocol (`livekit.TrackSource`,
@@ -36,19 +36,30 @@ export enum JobRestartPolicy {
   JRP_NEVER = 1,
 }
 
-/** The fields of a {@linkcode RoomAgentDispatch}. */
-export interface RoomAgentDispatchFields {
-  /** The agent's registered name. */
-  agentName?: string;
-  /** Job metadata handed to the agent. */
-  metadata?: string;
-  /** Restart policy: a {@linkcode JobRestartPolicy} or its name, e.g. `"JRP_NEVER"`. */
-  restartPolicy?: ProtoEnum;
-  /** Deployment to dispatch to (LiveKit Cloud). */
-  deployment?: string;
-  /** Job attributes. */
-  attributes?: Record<string, string>;
-}
+/**
+ * The fields of a {@linkcode RoomAgentDispatch}: the core's `roomConfig.agents[]`
+ * table (generated).
+ */
+export type RoomAgentDispatchFields = RoomAgentDispatchGrant;
+
+/**
+ * The fields of a {@linkcode RoomConfiguration}: the core's `roomConfig` table
+ * (generated), with `egress` as any object so that a `@livekit/protocol`
+ * `RoomEgress` message fits too.
+ */
+export type RoomConfigurationFields = Omit<RoomConfigurationGrant, "egress" | "agents"> & {
+  /**
+   * Automatic egress (protobuf-JSON `livekit.RoomEgress`, or a `RoomEgress`
+   * message). Credentials in it are refused unless `allowRoomConfigEgress` is
+   * set: every participant can read the token.
+   */
+  egress?: object;
+  /** Agents to dispatch when the room is created. */
+  agents?: RoomAgentDispatchFields[];
+};
+
+// The classes' fields are their tables' (declaration merging): one list, generated.
+export interface RoomAgentDispatch extends RoomAgentDispatchFields {}
 
 /**
  * One agent to dispatch when this participant's join creates the room: the
@@ -63,53 +74,14 @@ export interface RoomAgentDispatchFields {
  * });
  * ```
  */
-export class RoomAgentDispatch implements RoomAgentDispatchFields {
-  /** The agent's registered name. */
-  agentName?: string;
-  /** Job metadata handed to the agent. */
-  metadata?: string;
-  /** Restart policy: a {@linkcode JobRestartPolicy} or its name. */
-  restartPolicy?: ProtoEnum;
-  /** Deployment to dispatch to (LiveKit Cloud). */
-  deployment?: string;
-  /** Job attributes. */
-  attributes?: Record<string, string>;
-
+export class RoomAgentDispatch {
   /** Copies the given fields (only those: nothing else is written to the token). */
   constructor(data?: RoomAgentDispatchFields) {
     copyFields(this, data);
   }
 }
 
-/** The fields of a {@linkcode RoomConfiguration}. */
-export interface RoomConfigurationFields {
-  /** Room name (≤ 256 bytes). */
-  name?: string;
-  /** Seconds an empty room stays open. */
-  emptyTimeout?: number;
-  /** Seconds the room stays open after the last participant leaves. */
-  departureTimeout?: number;
-  /** Participant limit. */
-  maxParticipants?: number;
-  /** Room metadata. */
-  metadata?: string;
-  /**
-   * Automatic egress (protobuf-JSON `livekit.RoomEgress`, or a `RoomEgress`
-   * message). Credentials in it are refused unless `allowRoomConfigEgress` is
-   * set: every participant can read the token.
-   */
-  egress?: object;
-  /** Minimum playout delay (ms). */
-  minPlayoutDelay?: number;
-  /** Maximum playout delay (ms). */
-  maxPlayoutDelay?: number;
-  /** Synchronise each participant's audio and video. */
-  syncStreams?: boolean;
-  /** Agents to dispatch when the room is created. */
-  agents?: RoomAgentDispatchFields[];
-  /** Room tags. */
-  tags?: Record<string, string>;
-}
+export interface RoomConfiguration extends RoomConfigurationFields {}
 
 /**
  * Room configuration used when this participant's join creates the room
@@ -127,30 +99,7 @@ export interface RoomConfigurationFields {
  * });
  * ```
  */
-export class RoomConfiguration implements RoomConfigurationFields {
-  /** Room name (≤ 256 bytes). */
-  name?: string;
-  /** Seconds an empty room stays open. */
-  emptyTimeout?: number;
-  /** Seconds the room stays open after the last participant leaves. */
-  departureTimeout?: number;
-  /** Participant limit. */
-  maxParticipants?: number;
-  /** Room metadata. */
-  metadata?: string;
-  /** Automatic egress (protobuf-JSON `livekit.RoomEgress`). */
-  egress?: object;
-  /** Minimum playout delay (ms). */
-  minPlayoutDelay?: number;
-  /** Maximum playout delay (ms). */
-  maxPlayoutDelay?: number;
-  /** Synchronise each participant's audio and video. */
-  syncStreams?: boolean;
-  /** Agents to dispatch when the room is created. */
-  agents?: RoomAgentDispatchFields[];
-  /** Room tags. */
-  tags?: Record<string, string>;
-
+export class RoomConfiguration {
   /** Copies the given fields (only those: nothing else is written to the token). */
   constructor(data?: RoomConfigurationFields) {
     copyFields(this, data);
