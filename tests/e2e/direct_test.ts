@@ -93,7 +93,13 @@ Deno.test({
     assertEquals(joined.room, roomName);
     await avatar.waitFor((e) => e.event === "published");
     // The server enforces the grants: the avatar is in the room as an agent with its attribute.
-    const got = await api("GetParticipant", { room: roomName, identity: joined.identity });
+    // The SDK reports a track published when the server accepted it; the participant record the
+    // API reads may follow a moment later.
+    let got = await api("GetParticipant", { room: roomName, identity: joined.identity });
+    await stack.until("both avatar tracks on the server", async () => {
+      got = await api("GetParticipant", { room: roomName, identity: joined.identity });
+      return got.status === 200 && got.body.tracks?.length === 2;
+    });
     assertEquals(got.status, 200, JSON.stringify(got.body));
     assertEquals(got.body.kind, "AGENT");
     assert(got.body.attributes?.["lk.publish_on_behalf"], JSON.stringify(got.body.attributes));
@@ -137,8 +143,11 @@ Deno.test({
       !(rooms.body.rooms ?? []).some((r: { name: string }) => r.name === roomName),
       "the room is gone",
     );
-    assertEquals([conversation.status, conversation.endCalls], ["ended", 1]);
-    assert(stack.avatars.get(conversation.conversation_id)!.exited(), "the avatar left");
+    // The room's deletion may reach the page before /end has answered: wait for the end call.
+    await stack.until("the conversation to end", () => conversation.status === "ended");
+    assertEquals(conversation.endCalls, 1);
+    const avatar = stack.avatars.get(conversation.conversation_id)!;
+    await stack.until("the avatar to leave", () => avatar.exited());
     await page.close();
     page = null;
   },
@@ -183,7 +192,8 @@ Deno.test({
     assertEquals(conversation.endCalls, 1);
     const active = [...stack.tavus.conversations.values()].filter((c) => c.status === "active");
     assertEquals(active.map((c) => c.conversation_id), []);
-    assert(stack.avatars.get(conversation.conversation_id)!.exited(), "the avatar left");
+    const avatar = stack.avatars.get(conversation.conversation_id)!;
+    await stack.until("the avatar to leave", () => avatar.exited());
   },
 });
 
