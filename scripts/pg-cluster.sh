@@ -106,7 +106,10 @@ EOF
   local opts="-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c fsync=off"
   opts+=" -c password_encryption=scram-sha-256"
   if ((cron)); then
+    # Jobs run in background workers, as on Supabase: not over a libpq connection, which
+    # would need the job owner's password (a scram-sha-256 cluster).
     opts+=" -c shared_preload_libraries=pg_cron -c cron.database_name=postgres"
+    opts+=" -c cron.use_background_workers=on -c max_worker_processes=32"
   fi
   # 9>&-: a caller's lock (scripts/test-db.sh) must not be inherited by the server.
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 -o "$opts" start \

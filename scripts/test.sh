@@ -38,6 +38,7 @@ step "deno lint" deno lint --quiet
 step "deno check" bash -c 'deno check --quiet $(git ls-files --cached --others --exclude-standard "*.ts" | grep -v "^supabase/functions/_shared/vendor/")'
 step "deno test" bash scripts/test-deno.sh
 step "sql (pgTAP)" bash scripts/test-db.sh
+step "cost safety (fault schedules)" bash scripts/test-cost.sh
 step "npm package (Node, Deno, Bun)" bash scripts/test-package.sh
 step "interop (Node and Python SDKs)" bash scripts/test-interop.sh
 step "e2e (real livekit-server)" bash scripts/test-e2e.sh

@@ -59,14 +59,27 @@ async function cluster(args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Starts a cluster on a free loopback port and applies the migrations and seed as postgres. */
-export async function startPostgres(): Promise<Postgres> {
+/** Whether this machine has pg_cron for PostgreSQL 15 (Debian's postgresql-15-cron). */
+export function pgCronAvailable(): boolean {
+  try {
+    return MAJOR === "15" && Deno.statSync("/usr/lib/postgresql/15/lib/pg_cron.so").isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a cluster on a free loopback port and applies the migrations and seed as postgres.
+ * `cron`: with pg_cron preloaded as Supabase has it (`pg-cluster.sh --cron`, PostgreSQL 15).
+ */
+export async function startPostgres(options: { cron?: boolean } = {}): Promise<Postgres> {
   const dir = await Deno.makeTempDir({ prefix: "livekit-tavus-edge-fn-pg." });
   const stop = () => cluster(["stop", "--dir", dir]).then(() => {}, () => {});
   let env: Record<string, string>;
   try {
     env = Object.fromEntries(
-      (await cluster(["start", "--dir", dir, "--pg", MAJOR])).trim().split("\n")
+      (await cluster(["start", "--dir", dir, "--pg", MAJOR, ...(options.cron ? ["--cron"] : [])]))
+        .trim().split("\n")
         .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
     );
   } catch (e) {

@@ -38,6 +38,14 @@ export interface TavusConversation {
   avatar?: AvatarInRoom;
 }
 
+/** What happened to conversations, in order (for tests that check overlaps). */
+export interface TavusHistoryEntry {
+  event: "created" | "ended" | "deleted";
+  conversation_id: string;
+  /** A counter, increasing with each entry. */
+  seq: number;
+}
+
 /** An avatar that joined a LiveKit room for a conversation (`TavusOptions.joinRoom`). */
 export interface AvatarInRoom {
   /** Leaves the room (idempotent); resolves once it is out. */
@@ -86,6 +94,10 @@ export interface TavusStandIn extends StandIn {
   conversations: Map<string, TavusConversation>;
   /** The valid key. */
   apiKey: string;
+  /** Creations and ends of conversations through the API, in order. */
+  history: TavusHistoryEntry[];
+  /** Tavus ends a conversation on its own (max_call_duration, participant timeout). */
+  endOnItsOwn: (conversationId: string) => Promise<void>;
 }
 
 const LANGUAGES = new Set(
@@ -144,6 +156,7 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
   const replicas = new Set(options.replicas ?? DEFAULTS.map((d) => d.replica_id));
   const personas = new Set(options.personas ?? DEFAULTS.map((d) => d.persona_id));
   const conversations = new Map<string, TavusConversation>();
+  const history: TavusHistoryEntry[] = [];
 
   const server = serveStandIn(async (_req, rec) => {
     if (rec.headers.get("x-api-key") !== apiKey) {
@@ -198,6 +211,7 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
         created_at: new Date().toISOString(),
       };
       conversations.set(id, conversation);
+      history.push({ event: "created", conversation_id: id, seq: history.length });
       const { livekit_ws_url: wsUrl, livekit_room_token: token } = props;
       if (options.joinRoom && typeof wsUrl === "string" && typeof token === "string") {
         conversation.avatar = options.joinRoom(wsUrl, token, id);
@@ -307,6 +321,9 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
       if (!c || c.status === "deleted") return reply({ error: "Invalid conversation_id" }, 400);
       if (rec.method === "POST" && m[2]) {
         c.endCalls++;
+        if (c.status === "active") {
+          history.push({ event: "ended", conversation_id: c.conversation_id, seq: history.length });
+        }
         c.status = "ended";
         await c.avatar?.leave();
         return reply({});
@@ -322,6 +339,13 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
         });
       }
       if (rec.method === "DELETE" && !m[2]) {
+        if (c.status === "active") {
+          history.push({
+            event: "deleted",
+            conversation_id: c.conversation_id,
+            seq: history.length,
+          });
+        }
         c.status = "deleted";
         await c.avatar?.leave();
         return new Response(null, { status: 204 });
@@ -331,5 +355,12 @@ export function startTavus(options: TavusOptions = {}): TavusStandIn {
     return reply({ message: "Not found" }, 404);
   }, options.delayMs);
 
-  return { ...server, conversations, apiKey };
+  const endOnItsOwn = async (id: string) => {
+    const c = conversations.get(id);
+    if (!c || c.status !== "active") return;
+    c.status = "ended";
+    history.push({ event: "ended", conversation_id: id, seq: history.length });
+    await c.avatar?.leave();
+  };
+  return { ...server, conversations, apiKey, history, endOnItsOwn };
 }
