@@ -12,6 +12,7 @@ import {
   type SessionStore,
 } from "../../supabase/functions/_shared/sessions.ts";
 import { SupabaseSessionStore } from "../../supabase/functions/_shared/sessions_supabase.ts";
+import { EmbeddedScenarios } from "../../supabase/functions/_shared/scenarios.ts";
 import { allProblems } from "../standins/common.ts";
 import { startLiveKit } from "../standins/livekit.ts";
 import { postgresAvailable, startPostgres, startPostgrest } from "../standins/postgres.ts";
@@ -119,6 +120,7 @@ async function world(
         ...env,
       }),
     sessions: db.store,
+    scenarios: new EmbeddedScenarios(),
     log: logs.log,
   };
   const token = createTokenHandler(deps);
@@ -455,6 +457,85 @@ Deno.test("reconcile: a failed listing still retries known ends and settles noth
     const run = w.logs.lines.filter((l) => l.event === "reconcile_run");
     assertEquals(run.map((l) => l.fields.ok), [false, true]);
   } finally {
+    await w.close();
+  }
+});
+
+Deno.test("health shows the service role whether the reconciler runs and what is owed", async () => {
+  let tavusDown = false;
+  const w = await world(() => Promise.resolve(memoryStore()), {
+    failWith: (rec) =>
+      tavusDown && rec.path !== "/v2/conversations" || tavusDown && rec.method === "GET"
+        ? { status: 503, body: { message: "unavailable" } }
+        : undefined,
+  }, {
+    // A database is configured (the store is injected): the cron job is expected to run.
+    SUPABASE_URL: "http://127.0.0.1:9",
+    SUPABASE_ANON_KEY: "anon-test-key",
+    SUPABASE_SERVICE_ROLE_KEY: "service-test-key",
+  });
+  try {
+    const health = async (key = SERVICE_KEY) => {
+      const res = await w.token(
+        new Request(`${TOKEN}/health`, { headers: { authorization: `Bearer ${key}` } }),
+      );
+      const body = await res.json();
+      const codes = (body.problems ?? []).map((p: { code: string }) => p.code)
+        .filter((c: string) => /RECONCILER|END_OWED/.test(c));
+      return { body, codes };
+    };
+    assertEquals((await health()).codes, ["ERR_RECONCILER_NOT_RUNNING"]);
+    assertEquals((await health("not-a-key")).body.reconciler, undefined);
+    assertEquals((await w.reconcile()).body.ok, true);
+    const fine = await health();
+    assertEquals(fine.codes, []);
+    assertEquals([fine.body.reconciler.last_ok, fine.body.reconciler.pending_tavus_ends], [
+      true,
+      0,
+    ]);
+    // Tavus fails (its listing and ends, not creates): an end owed for long is named.
+    const started = await w.start();
+    assertEquals(started.status, 201);
+    const s = await started.json();
+    tavusDown = true;
+    await w.db.store.end(s.session_id, "ended_by_user");
+    assertEquals((await w.reconcile()).body.ok, false);
+    await w.db.advance(16 * 60);
+    const bad = await health();
+    assert(bad.codes.includes("ERR_TAVUS_END_OWED"), JSON.stringify(bad.codes));
+    assert(bad.codes.includes("ERR_RECONCILER_NOT_RUNNING"), "the last pass is 16 minutes old");
+    tavusDown = false;
+    await w.reconcile();
+    assertEquals((await health()).codes, []);
+    w.tavus.requests.length = 0; // the refused calls are the point here
+    assert(!JSON.stringify(bad.body).includes(SERVICE_KEY), "a key in the health report");
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("health: a failed last pass names its error codes", async () => {
+  const w = await world(() => Promise.resolve(memoryStore()), {
+    failWith: (rec) =>
+      rec.method === "GET" && rec.path === "/v2/conversations"
+        ? { status: 401, body: { message: "Invalid access token" } }
+        : undefined,
+  }, {
+    SUPABASE_URL: "http://127.0.0.1:9",
+    SUPABASE_ANON_KEY: "anon-test-key",
+    SUPABASE_SERVICE_ROLE_KEY: "service-test-key",
+  });
+  try {
+    assertEquals((await w.reconcile()).body.errors, ["ERR_TAVUS_UNAUTHORIZED"]);
+    const res = await w.token(
+      new Request(`${TOKEN}/health`, { headers: { authorization: `Bearer ${SERVICE_KEY}` } }),
+    );
+    const p = (await res.json()).problems.find((p: { code: string }) =>
+      p.code === "ERR_RECONCILER_FAILED"
+    );
+    assert(p && /ERR_TAVUS_UNAUTHORIZED/.test(p.message), JSON.stringify(p));
+  } finally {
+    w.tavus.requests.length = 0; // the refused listings are the point here
     await w.close();
   }
 });
