@@ -153,6 +153,20 @@ export function livekitConfig(
 export async function startLiveKitServer(
   options: LiveKitServerOptions = {},
 ): Promise<LiveKitServer> {
+  // A free port can be taken by another process between the probe and the server's bind (the
+  // machine is shared): try again on new ports, unless the caller fixed them.
+  const fixed = options.port !== undefined || options.rtcTcpPort !== undefined ||
+    options.rtcUdpPort !== undefined;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (e) {
+      if (fixed || attempt >= 3 || !String(e).includes("address already in use")) throw e;
+    }
+  }
+}
+
+async function startOnce(options: LiveKitServerOptions): Promise<LiveKitServer> {
   const bin = livekitServerBinary();
   try {
     Deno.statSync(bin);
