@@ -12,6 +12,7 @@ import {
   type SessionStore,
 } from "../../supabase/functions/_shared/sessions.ts";
 import { SupabaseSessionStore } from "../../supabase/functions/_shared/sessions_supabase.ts";
+import { HttpError } from "../../supabase/functions/_shared/http.ts";
 import { EmbeddedScenarios } from "../../supabase/functions/_shared/scenarios.ts";
 import { allProblems } from "../standins/common.ts";
 import { startLiveKit } from "../standins/livekit.ts";
@@ -536,6 +537,51 @@ Deno.test("health: a failed last pass names its error codes", async () => {
     assert(p && /ERR_TAVUS_UNAUTHORIZED/.test(p.message), JSON.stringify(p));
   } finally {
     w.tavus.requests.length = 0; // the refused listings are the point here
+    await w.close();
+  }
+});
+
+Deno.test("reconcile: a database failure on one action does not stop the others", async () => {
+  const memory = memoryStore();
+  let failures = 1;
+  const flaky: Store = {
+    ...memory,
+    store: new Proxy(memory.store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === "settleTavusEnd" && typeof value === "function") {
+          return (...args: unknown[]) =>
+            failures-- > 0
+              ? Promise.reject(new HttpError(504, "ERR_DATABASE_TIMEOUT", "no answer"))
+              : value.apply(target, args);
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }),
+  };
+  const w = await world(() => Promise.resolve(flaky));
+  try {
+    const a = await (await w.start(ADA)).json();
+    const b = await (await w.start(BOB)).json();
+    await memory.store.end(a.session_id, "ended_by_user");
+    await memory.store.end(b.session_id, "ended_by_user");
+    const pass = await w.reconcile();
+    assertEquals(
+      [pass.status, pass.body.ok, pass.body.tavus.ended, pass.body.tavus.end_failed],
+      [200, false, 2, 0],
+    );
+    assertEquals(pass.body.errors, ["ERR_DATABASE_TIMEOUT"]);
+    assertEquals(w.active().length, 0, "both conversations ended");
+    // The one whose settle failed is still owed: the next pass settles it.
+    assertEquals((await memory.rows()).filter((r) => r.pending).length, 1);
+    const next = await w.reconcile();
+    assertEquals(next.body.ok, true, JSON.stringify(next.body));
+    assertEquals(
+      (await memory.rows()).filter((r) => r.pending).length,
+      0,
+      JSON.stringify(next.body),
+    );
+  } finally {
     await w.close();
   }
 });

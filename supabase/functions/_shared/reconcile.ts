@@ -82,11 +82,26 @@ function codeOf(e: unknown): string {
   return e instanceof HttpError ? e.code : "ERR_INTERNAL";
 }
 
-/** Runs `f` over `items`, `PARALLEL` at a time, stopping new work once `stop()` says so. */
-async function each<T>(items: T[], stop: () => boolean, f: (t: T) => Promise<void>) {
+/**
+ * Runs `f` over `items`, `PARALLEL` at a time, stopping new work once `stop()`
+ * says so. A failing item (the database, say) is reported to `failed` and the
+ * others go on. True when items were left for the next pass.
+ */
+async function each<T>(
+  items: T[],
+  stop: () => boolean,
+  f: (t: T) => Promise<void>,
+  failed: (e: unknown) => void,
+) {
   let next = 0;
   const worker = async () => {
-    while (next < items.length && !stop()) await f(items[next++]!);
+    while (next < items.length && !stop()) {
+      try {
+        await f(items[next++]!);
+      } catch (e) {
+        failed(e);
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
   return next < items.length;
@@ -131,6 +146,10 @@ export async function reconcileOnce(
     if (!summary.errors.includes(code)) summary.errors.push(code);
   };
   const log = ctx.log;
+  const itemFailed = (e: unknown) => {
+    fail(codeOf(e));
+    log("error", "reconcile_action_failed", { request_id: requestId, code: codeOf(e) });
+  };
 
   const holder = requestId;
   if (!await store.acquireLease(holder, LEASE_SECONDS)) {
@@ -147,7 +166,7 @@ export async function reconcileOnce(
     summary.expired_sessions = expired.length;
     summary.truncated ||= await each(expired, outOfTime, async (e: EndedSession) => {
       await ctx.finishEnded(s, store, e, { deleteRoom: true, requestId, reason: "expired" });
-    });
+    }, itemFailed);
 
     // 2. Owed ends, read before the listing.
     const pending = await store.tavusPending(BATCH);
@@ -225,19 +244,9 @@ export async function reconcileOnce(
         const failed = await store.end(e.session_id, "failed: start abandoned");
         if (failed) summary.sessions_failed_abandoned++;
       }
+      let outcome: string;
       try {
-        const outcome = await tavus!.endConversation(e.conversation_id);
-        summary.tavus.ended++;
-        if (e.settle && e.session_id) {
-          await store.settleTavusEnd(e.session_id, e.conversation_id);
-        }
-        log("warn", "reconcile_conversation_ended", {
-          request_id: requestId,
-          conversation_id: e.conversation_id,
-          session_id: e.session_id ?? null,
-          reason: e.reason,
-          tavus: outcome,
-        });
+        outcome = await tavus!.endConversation(e.conversation_id);
       } catch (err) {
         summary.tavus.end_failed++;
         fail(codeOf(err));
@@ -249,8 +258,19 @@ export async function reconcileOnce(
           reason: e.reason,
           code: codeOf(err),
         });
+        return;
       }
-    });
+      summary.tavus.ended++;
+      log("warn", "reconcile_conversation_ended", {
+        request_id: requestId,
+        conversation_id: e.conversation_id,
+        session_id: e.session_id ?? null,
+        reason: e.reason,
+        tavus: outcome,
+      });
+      // A failure here leaves the end owed: the next pass ends (harmlessly) and settles it.
+      if (e.settle && e.session_id) await store.settleTavusEnd(e.session_id, e.conversation_id);
+    }, itemFailed);
 
     summary.truncated ||= await each(plan.retry_ends, outOfTime, async (r) => {
       summary.owed_ends.retried++;
@@ -267,7 +287,7 @@ export async function reconcileOnce(
           tavus: outcome,
         });
       }
-    });
+    }, itemFailed);
 
     for (const t of plan.settle) {
       if (await store.settleTavusEnd(t.session_id, t.conversation_id ?? null)) {
@@ -290,7 +310,7 @@ export async function reconcileOnce(
         reason: "room_gone",
       });
       await ctx.finishEnded(s, store, ended, { deleteRoom: false, requestId, reason: "room_gone" });
-    });
+    }, itemFailed);
 
     const gone = [...plan.rooms_checked];
     summary.truncated ||= await each(plan.delete_rooms, outOfTime, async (d) => {
@@ -307,7 +327,7 @@ export async function reconcileOnce(
         summary.rooms.delete_failed++;
         fail(codeOf(e));
       }
-    });
+    }, itemFailed);
     summary.rooms.checked = await store.markRoomsChecked(gone);
   } catch (e) {
     fail(codeOf(e));
