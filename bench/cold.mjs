@@ -1,5 +1,6 @@
 // A fresh process: import a library and mint one token; prints the times (ms).
-// Usage: node bench/cold.mjs edge|sdk   (run by bench/bench.mjs)
+// Usage: node bench/cold.mjs edge|sdk, or deno run -A bench/cold.mjs edge|sdk
+// (run by bench/bench.mjs).
 import process from "node:process";
 
 const start = performance.now();
@@ -10,8 +11,10 @@ if (process.argv[2] === "edge") {
     video: { roomJoin: true, room: "lesson-42" },
   });
 } else {
-  const sdk = new URL("../tools/node_modules/livekit-server-sdk/dist/index.js", import.meta.url);
-  const { AccessToken } = await import(sdk.href);
+  const sdk = typeof globalThis.Deno !== "undefined"
+    ? "livekit-server-sdk"
+    : new URL("../tools/node_modules/livekit-server-sdk/dist/index.js", import.meta.url).href;
+  const { AccessToken } = await import(sdk);
   const at = new AccessToken("APIbench1234", "a-benchmark-secret-of-forty-characters!!", {
     identity: "user-1234",
   });

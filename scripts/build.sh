@@ -7,8 +7,14 @@ cd "$ROOT"
 nightly="$(wasm_nightly)"
 if [ -n "$nightly" ]; then
   log "building the wasm core (release, size-tuned: $nightly, build-std, immediate-abort panics)"
+  # The standard library's core, alloc and compiler_builtins at opt-level 3 (they are
+  # rebuilt here, so the profile reaches them): faster (memcpy, UTF-8 checks) and,
+  # measured, no larger (BENCHMARKS.md).
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo "+$nightly" build --quiet \
     --release --target wasm32-unknown-unknown --lib -Zbuild-std=std,panic_abort \
+    --config 'profile.release.package.core.opt-level=3' \
+    --config 'profile.release.package.alloc.opt-level=3' \
+    --config 'profile.release.package.compiler_builtins.opt-level=3' \
     --target-dir target/wasm-nightly
   raw_in="target/wasm-nightly/wasm32-unknown-unknown/release/livekit_tavus_edge.wasm"
 else

@@ -378,10 +378,22 @@ fn decimal(s: &str) -> Option<i128> {
     if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let n = digits
-        .bytes()
-        .fold(0i128, |n, b| n * 10 + i128::from(b - b'0'));
+    // Up to 19 digits fit a u64 (no 128-bit multiplication in the common case).
+    let split = digits.len().saturating_sub(19);
+    let low = digits.as_bytes()[split..]
+        .iter()
+        .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    let n = if split == 0 {
+        i128::from(low)
+    } else {
+        i128::from(digits.as_bytes()[0] - b'0') * 10_000_000_000_000_000_000 + i128::from(low)
+    };
     Some(if s.starts_with('-') { -n } else { n })
+}
+
+/// Whether a JSON number's text has a fraction or an exponent.
+fn fractional(text: &str) -> bool {
+    text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
 }
 
 /// A JSON number's value, to about 17 significant digits (infinite when out of range).
@@ -440,7 +452,7 @@ pub fn approx(text: &str) -> f64 {
 
 /// The value of a JSON number's text when it is a whole number within `i128`.
 fn whole(text: &str) -> Option<i128> {
-    if !text.contains(['.', 'e', 'E']) {
+    if !fractional(text) {
         return decimal(text);
     }
     let f = approx(text);
@@ -642,7 +654,8 @@ impl<'a> Parser<'a> {
         }
         self.i = i;
         let text = &self.s[start..i];
-        if approx(text).is_infinite() {
+        // Only an exponent or hundreds of digits reach infinity.
+        if (text.len() > 300 || fractional(text)) && approx(text).is_infinite() {
             return syntax("number out of range");
         }
         Ok(text)
@@ -731,21 +744,22 @@ impl<'a> Parser<'a> {
         Ok(k)
     }
 
-    fn push_key(&mut self, key: &str) -> usize {
-        let len = self.path.len();
-        if len > 0 {
+    /// Puts `seg` (a key, or an index as `[i]`) in front of the path of an
+    /// error raised inside it: the path is built only when something failed.
+    fn outer(&mut self, seg: &str) {
+        let inner = std::mem::take(&mut self.path);
+        self.path.push_str(seg);
+        if !inner.is_empty() && !inner.starts_with('[') {
             self.path.push('.');
         }
-        self.path.push_str(key);
-        len
+        self.path.push_str(&inner);
     }
 
-    fn push_index(&mut self, i: usize) -> usize {
-        let len = self.path.len();
-        self.path.push('[');
-        push_int(&mut self.path, i as i64);
-        self.path.push(']');
-        len
+    fn outer_index(&mut self, i: usize) {
+        let mut seg = String::from("[");
+        push_int(&mut seg, i as i64);
+        seg.push(']');
+        self.outer(&seg);
     }
 
     fn ty_err<T>(&self, ty: Ty) -> R<T> {
@@ -797,10 +811,12 @@ impl<'a> Parser<'a> {
                 let text = self.number()?;
                 match ty {
                     // A JWT time is a non-negative JSON integer: `-0` is a float to JSON parsers.
-                    Ty::Time if !text.contains(['-', '.', 'e', 'E']) => self.int(ty, decimal(text)),
-                    Ty::Int if !text.contains(['.', 'e', 'E']) => self.int(ty, decimal(text)),
+                    Ty::Time if !text.starts_with('-') && !fractional(text) => {
+                        self.int(ty, decimal(text))
+                    }
+                    Ty::Int if !fractional(text) => self.int(ty, decimal(text)),
                     Ty::U32 | Ty::I32 | Ty::Int64 | Ty::Enum => {
-                        if text.contains(['.', 'e', 'E']) {
+                        if fractional(text) {
                             self.canonical = false;
                         }
                         self.int(ty, whole(text))
@@ -839,13 +855,19 @@ impl<'a> Parser<'a> {
             self.i += 1;
         } else {
             loop {
-                let at = self.push_index(out.len());
-                match self.value(item, false)? {
-                    Some(v) => out.push(v),
+                let v = match self.value(item, false) {
+                    Ok(Some(v)) => v,
                     // A list holds no `null`s.
-                    None => return self.ty_err(ty),
-                }
-                self.path.truncate(at);
+                    Ok(None) => {
+                        self.outer_index(out.len());
+                        return self.ty_err(ty);
+                    }
+                    Err(e) => {
+                        self.outer_index(out.len());
+                        return Err(e);
+                    }
+                };
+                out.push(v);
                 match self.peek() {
                     Some(b',') => self.i += 1,
                     Some(b']') => {
@@ -869,12 +891,17 @@ impl<'a> Parser<'a> {
         } else {
             loop {
                 let k = self.key()?;
-                let at = self.push_key(&k);
-                let v = match self.value(Ty::Str, false)? {
-                    Some(Val::Str(v)) => v,
-                    _ => return self.ty_err(Ty::Str),
+                let v = match self.value(Ty::Str, false) {
+                    Ok(Some(Val::Str(v))) => v,
+                    Ok(_) => {
+                        self.outer(&k);
+                        return self.ty_err(Ty::Str);
+                    }
+                    Err(e) => {
+                        self.outer(&k);
+                        return Err(e);
+                    }
                 };
-                self.path.truncate(at);
                 match out.iter_mut().find(|(key, _)| *key == k) {
                     Some(entry) => {
                         self.canonical = false;
@@ -913,7 +940,7 @@ impl<'a> Parser<'a> {
                     .position(|f| f.flags & skip == 0 && names(&k, f));
                 match found {
                     None if self.strict => {
-                        self.push_key(&k);
+                        self.outer(&k);
                         return Err(ReadErrorKind::Unknown);
                     }
                     None => {
@@ -921,8 +948,8 @@ impl<'a> Parser<'a> {
                         self.skip()?;
                     }
                     Some(i) => {
-                        let at = self.push_key(&k);
                         if seen & (1 << i) != 0 {
+                            self.outer(&k);
                             return Err(ReadErrorKind::Twice);
                         }
                         seen |= 1 << i;
@@ -930,10 +957,14 @@ impl<'a> Parser<'a> {
                         if k.len() != field.name.len() {
                             self.canonical = false;
                         }
-                        if let Some(v) = self.value(field.ty, field.flags & NULLABLE != 0)? {
-                            fields.push((i as u8, v));
+                        match self.value(field.ty, field.flags & NULLABLE != 0) {
+                            Ok(Some(v)) => fields.push((i as u8, v)),
+                            Ok(None) => {}
+                            Err(e) => {
+                                self.outer(&k);
+                                return Err(e);
+                            }
                         }
-                        self.path.truncate(at);
                     }
                 }
                 match self.peek() {
@@ -963,10 +994,10 @@ impl<'a> Parser<'a> {
 /// Whether `key` is `name` or, for [`PROTO`] fields, its snake_case form.
 fn names(key: &str, field: &Field) -> bool {
     let name = field.name;
-    if key == name {
-        return true;
+    if key.len() == name.len() {
+        return key == name;
     }
-    if field.flags & PROTO == 0 || key.len() <= name.len() {
+    if field.flags & PROTO == 0 || key.len() < name.len() {
         return false;
     }
     let mut k = key.bytes();
@@ -1303,8 +1334,10 @@ pub fn write_into(out: &mut String, schema: &Schema, obj: &Obj<'_>) {
             out.push(',');
         }
         let field = &schema.fields[*i as usize];
-        push_str(out, field.name);
-        out.push(':');
+        // Field names are plain identifiers (checked by a test): no escaping.
+        out.push('"');
+        out.push_str(field.name);
+        out.push_str("\":");
         push_val(out, field.ty, v);
     }
     out.push('}');

@@ -334,11 +334,28 @@ fn every_schema_has_its_docs_and_a_unique_name() {
         assert_eq!(s.docs.len(), s.fields.len(), "{}", s.ts);
         for (f, d) in s.fields.iter().zip(s.docs) {
             assert!(!d.trim().is_empty(), "{}.{} has no doc", s.ts, f.name);
+            // json::write_into writes names without escaping them.
+            assert!(
+                f.name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
+                "{}.{} is not a plain name",
+                s.ts,
+                f.name
+            );
         }
     }
     // Every object type a field names is declared too.
     for s in schemas().into_iter().chain([crate::claims::CLAIMS]) {
         for f in s.fields {
+            assert!(
+                f.name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
+                "{}.{} is not a plain name",
+                s.ts,
+                f.name
+            );
             if let Ty::Obj(o) | Ty::Objs(o) = f.ty {
                 assert!(
                     names.contains(o.ts),

@@ -169,8 +169,8 @@ pub(crate) fn verify_with<K: Secret, R>(
 /// The claims JSON: the payload itself when it already is exactly that.
 fn claims_of(payload: &[u8], read: json::Read<'_>) -> Claims {
     let json = if read.canonical {
-        // Checked UTF-8 by `jws::decode`.
-        String::from_utf8_lossy(payload).into_owned()
+        // UTF-8: `json::read` checked it.
+        std::str::from_utf8(payload).unwrap_or_default().to_owned()
     } else {
         json::write(CLAIMS, &read.obj)
     };
