@@ -254,6 +254,8 @@ pub const SECRETS_SOURCE: &str = "SECRETS_SOURCE";
 pub const SECRETS_CACHE_SECONDS: &str = "SECRETS_CACHE_SECONDS";
 /// How long a scenario read from the database is reused.
 pub const SCENARIO_CACHE_SECONDS: &str = "SCENARIO_CACHE_SECONDS";
+/// The least level of the functions' log lines that is written.
+pub const LOG_LEVEL: &str = "LOG_LEVEL";
 /// Timeout of every upstream call (Tavus, LiveKit, Supabase), in milliseconds.
 pub const UPSTREAM_TIMEOUT_MS: &str = "UPSTREAM_TIMEOUT_MS";
 /// Tavus' API base URL.
@@ -358,6 +360,8 @@ pub struct EdgeSettings {
     pub secrets_cache_seconds: u32,
     /// `SCENARIO_CACHE_SECONDS` (default 30).
     pub scenario_cache_seconds: u32,
+    /// `LOG_LEVEL` (default `info`): an index into [`LOG_LEVELS`].
+    pub log_level: u8,
     /// `UPSTREAM_TIMEOUT_MS` (default 10000).
     pub upstream_timeout_ms: u32,
     /// `TAVUS_API_URL` (default `https://tavusapi.com`), without a trailing slash.
@@ -404,6 +408,9 @@ pub struct LoadedSettings {
 
 /// The names of [`AvatarMode`]s.
 pub const AVATAR_MODES: &[&str] = &["direct", "agent", "none"];
+
+/// `LOG_LEVEL`'s values, least severe first.
+pub const LOG_LEVELS: &[&str] = &["debug", "info", "warn", "error"];
 
 impl AvatarMode {
     /// `direct`, `agent` or `none`.
@@ -506,6 +513,8 @@ schema! {
         SecretsCacheSeconds "secretsCacheSeconds": U32, ALWAYS;
         /// `SCENARIO_CACHE_SECONDS` (default 30).
         ScenarioCacheSeconds "scenarioCacheSeconds": U32, ALWAYS;
+        /// `LOG_LEVEL` (default `info`): the least level written.
+        LogLevel "logLevel": OneOf(LOG_LEVELS), ALWAYS;
         /// `UPSTREAM_TIMEOUT_MS` (default 10000).
         UpstreamTimeoutMs "upstreamTimeoutMs": U32, ALWAYS;
         /// `TAVUS_API_URL` (default `https://tavusapi.com`).
@@ -603,6 +612,7 @@ impl EdgeSettings {
             .str("secretsSource", self.secrets_source.name())
             .int("secretsCacheSeconds", self.secrets_cache_seconds.into())
             .int("scenarioCacheSeconds", self.scenario_cache_seconds.into())
+            .str("logLevel", LOG_LEVELS[usize::from(self.log_level)])
             .int("upstreamTimeoutMs", self.upstream_timeout_ms.into())
             .str("tavusApiUrl", &self.tavus_api_url)
             .bool("tavusTestMode", self.tavus_test_mode)
@@ -1027,6 +1037,17 @@ pub fn load_settings(env: &dyn Env) -> LoadedSettings {
         ));
     }
 
+    let log_level = match value(env, LOG_LEVEL).map(str::to_ascii_lowercase) {
+        None => 1,
+        Some(l) => match LOG_LEVELS.iter().position(|x| *x == l) {
+            Some(i) => i as u8,
+            None => {
+                p.push(invalid_value(LOG_LEVEL, "debug, info, warn or error"));
+                1
+            }
+        },
+    };
+
     // Avatar and token policy.
     let avatar_mode = match value(env, AVATAR_MODE)
         .map(str::to_ascii_lowercase)
@@ -1155,6 +1176,7 @@ pub fn load_settings(env: &dyn Env) -> LoadedSettings {
         secrets_source: vault,
         secrets_cache_seconds: number(env, SECRETS_CACHE_SECONDS, 300, 0..=86_400, p),
         scenario_cache_seconds: number(env, SCENARIO_CACHE_SECONDS, 30, 0..=3_600, p),
+        log_level,
         upstream_timeout_ms: number(env, UPSTREAM_TIMEOUT_MS, 10_000, 100..=120_000, p),
         tavus_api_url,
         tavus_test_mode: flag(env, TAVUS_TEST_MODE, false, p),

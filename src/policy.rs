@@ -97,8 +97,10 @@ schema! {
 schema! {
     /// What [`Policy::plan`] decided: a request the handler may carry out.
     pub TOKEN_PLAN("TokenPlan"): Plan {
-        /// The scenario, validated.
-        Scenario "scenario": Obj(scenario::SCENARIO), ALWAYS;
+        /// The scenario (validated; its row: [`Policy::scenario`]).
+        ScenarioId "scenario_id": Str, ALWAYS;
+        /// The scenario's cap on a session, seconds.
+        MaxCallDurationSeconds "max_call_duration_seconds": Int, ALWAYS;
         /// The participant identity.
         Identity "identity": Str, ALWAYS;
         /// The display name to answer with (the identity when none was asked for).
@@ -615,7 +617,11 @@ impl Policy {
             .opt_str("for_new_session", for_new)
             .finish();
         let mut plan = ObjWriter::new();
-        plan.raw("scenario", &scenario.to_json())
+        plan.str("scenario_id", &scenario.scenario_id)
+            .int(
+                "max_call_duration_seconds",
+                scenario.max_call_duration_seconds,
+            )
             .str("identity", identity)
             .str("participant_name", name.unwrap_or(identity))
             .raw("room", &room)
@@ -667,6 +673,17 @@ impl Policy {
             token: m.token,
             expires_at: now + ttl,
         })
+    }
+
+    /// The validated row (JSON) of scenario `id`, as the last [`Policy::plan`]
+    /// that named it read it: for the Tavus conversation of a new session.
+    pub fn scenario(&self, id: &str) -> Result<String> {
+        self.scenarios
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.scenario.as_ref())
+            .map(Scenario::to_json)
+            .ok_or_else(|| Error::ScenarioNotFound(id.to_owned()))
     }
 
     /// The agents to dispatch on a new session's room (JSON list of

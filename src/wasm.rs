@@ -524,6 +524,11 @@ impl EdgePolicy {
             .map_err(|e| throw(&e))
     }
 
+    /// The validated row (JSON) of a scenario a plan named.
+    pub fn scenario(&self, id: &str) -> Result<String, JsValue> {
+        self.0.scenario(id).map_err(|e| throw(&e))
+    }
+
     /// The agents to dispatch on a new session's room (JSON list) from a plan's `dispatch`.
     pub fn agents(&self, dispatch: &str, session_id: &str) -> Result<String, JsValue> {
         self.0.agents(dispatch, session_id).map_err(|e| throw(&e))

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use libfuzzer_sys::fuzz_target;
 use livekit_tavus_edge::config::*;
 
-const NAMES: [&str; 37] = [
+const NAMES: [&str; 38] = [
     LIVEKIT_API_KEY,
     LIVEKIT_API_SECRET,
     LIVEKIT_WS_URL,
@@ -47,6 +47,7 @@ const NAMES: [&str; 37] = [
     FUNCTIONS_BASE_URL,
     END_ON_PARTICIPANT_LEFT,
     DELETE_ROOM_ON_END,
+    LOG_LEVEL,
     "LIVEKIT_URL",
     "PATH",
     "livekit_api_secret",

@@ -773,6 +773,8 @@ export type EdgeSettings = {
   secretsCacheSeconds: number;
   /** `SCENARIO_CACHE_SECONDS` (default 30). */
   scenarioCacheSeconds: number;
+  /** `LOG_LEVEL` (default `info`): the least level written. */
+  logLevel: "debug" | "info" | "warn" | "error";
   /** `UPSTREAM_TIMEOUT_MS` (default 10000). */
   upstreamTimeoutMs: number;
   /** `TAVUS_API_URL` (default `https://tavusapi.com`). */
@@ -1171,8 +1173,10 @@ export type TokenPlanRoom = {
 
 /** What [`Policy::plan`] decided: a request the handler may carry out. */
 export type TokenPlan = {
-  /** The scenario, validated. */
-  scenario: Scenario;
+  /** The scenario (validated; its row: [`Policy::scenario`]). */
+  scenario_id: string;
+  /** The scenario's cap on a session, seconds. */
+  max_call_duration_seconds: number;
   /** The participant identity. */
   identity: string;
   /** The display name to answer with (the identity when none was asked for). */

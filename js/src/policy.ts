@@ -14,6 +14,7 @@ import type {
   LoadedSettings,
   MintedToken,
   RoomAgentDispatchGrant,
+  Scenario,
   TokenPlan,
 } from "./generated.ts";
 import { type JwtOutcome, settle } from "./supabase_auth.ts";
@@ -84,6 +85,15 @@ export class EdgePolicy {
       return JSON.parse(
         this.#core.mint(plan, room, seconds(now), notAfter && seconds(notAfter)),
       );
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
+  /** The validated row of the scenario a plan named (`plan.scenario_id`). */
+  scenario(id: string): Scenario {
+    try {
+      return JSON.parse(this.#core.scenario(id));
     } catch (e) {
       rethrow(e);
     }

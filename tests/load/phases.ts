@@ -1,7 +1,8 @@
 /**
  * Where a token request's time goes, in-process (no HTTP, no load generator):
- * the core's calls and the whole `livekit-token` handler, next to the
- * `jose`/`livekit-server-sdk` calls the comparison route makes. `scripts/load.sh`
+ * the core's calls (the policy built once, as the handler does per isolate) and
+ * the whole `livekit-token` handler, next to the `jose`/`livekit-server-sdk`
+ * calls the comparison route makes. `scripts/load.sh`
  * runs it after the load; it prints a Markdown table of microseconds per call.
  *
  *   deno run -A tests/load/phases.ts <user JWT>   (with the functions' environment)
@@ -9,13 +10,16 @@
 import { jwtVerify } from "jose";
 import { AccessToken } from "livekit-server-sdk";
 import { createAccessToken } from "livekit-tavus-edge";
-import { parseSettings, verifySupabaseJwt } from "livekit-tavus-edge/avatar";
+import { EdgePolicy, type TokenPlan } from "livekit-tavus-edge/avatar";
 import { createTokenHandler } from "../../supabase/functions/_shared/livekit_token.ts";
+import scenarios from "../../supabase/functions/_shared/default_scenarios.json" with {
+  type: "json",
+};
 
 const env = Deno.env.toObject();
 const jwt = Deno.args[0];
 if (!jwt) throw new Error("usage: phases.ts <user JWT>");
-const N = Number(Deno.env.get("PHASE_ITERATIONS") ?? 3000);
+const N = Number(Deno.env.get("PHASE_ITERATIONS") ?? 20000);
 const VIDEO = {
   roomJoin: true,
   room: "r",
@@ -34,19 +38,29 @@ async function time(side: string, name: string, f: () => unknown): Promise<void>
 
 const handler = createTokenHandler({ env: () => env, log: () => {} });
 const key = new TextEncoder().encode(env.AUTH_JWT_SECRET);
+// The policy the handler builds once per isolate: settings parsed, keys imported.
+const policy = new EdgePolicy(env);
+const userId = (await policy.authenticate(jwt, undefined, () => Promise.resolve(undefined))).sub!;
+let step = policy.plan(userId, "{}", null);
+if ("load" in step) {
+  const id = step.load;
+  step = policy.plan(userId, "{}", null, new Date(), scenarios.find((r) => r.scenario_id === id));
+}
+const plan = step as TokenPlan;
 await time(
   "wasm core",
-  "parseSettings(env) (the function does it per request)",
-  () => parseSettings(env),
+  "EdgePolicy.authenticate (the caller's HS256 JWT: one header decode, rules)",
+  () => policy.authenticate(jwt, undefined, () => Promise.resolve(undefined)),
 );
 await time(
   "wasm core",
-  "verifySupabaseJwt (HS256)",
-  () => verifySupabaseJwt(jwt, { secret: env.AUTH_JWT_SECRET, issuer: env.AUTH_JWT_ISSUER }),
+  "EdgePolicy.plan (body, limits, what the caller may set, scenario cached)",
+  () => policy.plan(userId, "{}", null),
 );
+await time("wasm core", "EdgePolicy.mint (the planned token)", () => policy.mint(plan.mint, "r"));
 await time(
   "wasm core",
-  "createAccessToken",
+  "createAccessToken (the package API, same claims)",
   () =>
     createAccessToken(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, {
       identity: "u",
@@ -54,11 +68,16 @@ await time(
       video: VIDEO,
     }),
 );
-await time("wasm core", "the whole livekit-token handler (session reused, logs off)", async () => {
+await time("function", "the whole livekit-token handler (session reused, logs off)", async () => {
   const res = await handler(
     new Request("http://127.0.0.1/livekit-token", {
       method: "POST",
-      headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" },
+      // As a client sends it: with its length (the server would add it too).
+      headers: {
+        authorization: `Bearer ${jwt}`,
+        "content-type": "application/json",
+        "content-length": "2",
+      },
       body: "{}",
     }),
   );

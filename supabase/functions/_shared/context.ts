@@ -5,8 +5,8 @@
  * and client instances). Shared code never imports a function's `index.ts`.
  */
 import { Authenticator } from "./auth.ts";
-import { allowedOrigins, HttpError } from "./http.ts";
-import { jsonLogger, type Logger } from "./log.ts";
+import { HttpError } from "./http.ts";
+import { jsonLogger, leveled, type Logger } from "./log.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { EmbeddedScenarios, type ScenarioSource, SupabaseScenarios } from "./scenarios.ts";
 import {
@@ -60,7 +60,7 @@ export class Context {
   constructor(readonly deps: FunctionDeps) {
     this.now = deps.now ?? (() => new Date());
     this.fetch = deps.fetch ?? fetch;
-    this.log = deps.log ?? jsonLogger;
+    this.log = leveled(deps.log ?? jsonLogger, () => this.settings.base().settings.logLevel);
     this.newRoomName = deps.newRoomName ?? randomRoomName;
     this.settings = new SettingsLoader({ env: deps.env, fetch: this.fetch, now: this.now });
     this.auth = new Authenticator({ fetch: this.fetch, now: this.now, log: this.log });
@@ -68,9 +68,8 @@ export class Context {
 
   #cors: string[] | null = null;
 
-  /** The allowed CORS origins, parsed once from the environment (works even when settings fail). */
-  corsOrigins = (): string[] =>
-    this.#cors ??= allowedOrigins(this.settings.env().CORS_ALLOWED_ORIGINS);
+  /** The allowed CORS origins, as the core parsed them from the environment (once). */
+  corsOrigins = (): string[] => this.#cors ??= this.settings.base().settings.corsAllowedOrigins;
 
   /** The session store: injected, else Supabase when configured, else in memory (development). */
   sessions(s: Settings): SessionStore {

@@ -45,24 +45,24 @@ const CORS_BASE: Record<string, string> = {
   "access-control-max-age": "86400",
 };
 
+/** The CORS headers when every origin is allowed (the same for every request). */
+const CORS_ANY: Readonly<Record<string, string>> = Object.freeze({
+  ...CORS_BASE,
+  "access-control-allow-origin": "*",
+});
+
 /**
  * CORS headers for a request from `origin`: `*` when every origin is allowed,
  * the origin itself (with `vary: origin`) when it is listed, and no
  * `access-control-allow-origin` at all otherwise (the browser then blocks it).
  */
 export function corsHeaders(origin: string | null, allowed: string[]): Record<string, string> {
-  if (allowed.includes("*")) return { ...CORS_BASE, "access-control-allow-origin": "*" };
+  if (allowed.includes("*")) return CORS_ANY;
   const headers: Record<string, string> = { ...CORS_BASE, vary: "origin" };
   if (origin !== null && allowed.includes(origin)) {
     headers["access-control-allow-origin"] = origin;
   }
   return headers;
-}
-
-/** The origins allowed by `CORS_ALLOWED_ORIGINS` (comma-separated; default `*`). */
-export function allowedOrigins(value: string | undefined): string[] {
-  const list = (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
-  return list.length === 0 ? ["*"] : list;
 }
 
 /** A JSON response with the given status. */
@@ -206,7 +206,15 @@ export async function readJsonObject(
 
 /** Reads at most `maxBytes` of the body as UTF-8, refusing anything longer. */
 export async function readLimited(req: Request, maxBytes: number): Promise<string> {
-  const bytes = await readLimitedBytes(req, maxBytes);
+  // A body whose length the request declares (and the server enforces) within the
+  // limit is read whole; only one without (chunked) is counted as it streams.
+  const declared = req.headers.get("content-length");
+  const bytes = declared !== null && Number(declared) <= maxBytes
+    ? new Uint8Array(await req.arrayBuffer())
+    : await readLimitedBytes(req, maxBytes);
+  if (bytes.byteLength > maxBytes) {
+    throw new HttpError(413, "ERR_BODY_TOO_LARGE", `request body is larger than ${maxBytes} bytes`);
+  }
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {

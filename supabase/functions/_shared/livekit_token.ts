@@ -106,7 +106,6 @@ async function tokenRoute(
   }
   const plan = step as TokenPlan;
   const lk = s.livekit!;
-  const scenario = plan.scenario as ValidScenario;
   const mode = plan.mode;
 
   const store = ctx.sessions(s);
@@ -142,11 +141,13 @@ async function tokenRoute(
     ctx.now(),
     new Date(session.expiresAt),
   );
-  ctx.log("info", "token_issued", {
+  // A new session's token is worth a line; a refreshed token of the same session
+  // (every client retry or reconnect) only at LOG_LEVEL=debug.
+  ctx.log(session.reused ? "debug" : "info", "token_issued", {
     request_id: requestId,
     user_id: caller.userId,
     session_id: session.id,
-    scenario_id: scenario.scenario_id,
+    scenario_id: plan.scenario_id,
     reused: session.reused,
     avatar_status: avatarStatus,
   });
@@ -156,7 +157,7 @@ async function tokenRoute(
     room_name: session.roomName,
     participant_name: plan.participant_name,
     expires_at: new Date(minted.expires_at * 1000).toISOString(),
-    scenario_id: scenario.scenario_id,
+    scenario_id: plan.scenario_id,
     session_id: session.id,
     session_expires_at: session.expiresAt,
     avatar_mode: mode,
@@ -182,7 +183,7 @@ async function claimSession(
   caller: Caller,
   plan: TokenPlan,
 ): Promise<ClaimedSession> {
-  const scenarioId = plan.scenario.scenario_id;
+  const scenarioId = plan.scenario_id;
   const requested = plan.room.requested;
   if (plan.room.must_be_own) {
     const own = await store.listOpen(
@@ -198,7 +199,7 @@ async function claimSession(
       );
     }
   }
-  const duration = plan.scenario.max_call_duration_seconds!;
+  const duration = plan.max_call_duration_seconds;
   const args = (): ClaimArgs => ({
     userId: caller.userId,
     scenarioId,
@@ -302,7 +303,7 @@ async function startAvatar(
   session: ClaimedSession,
   requestId: string,
 ): Promise<string> {
-  const scenario = plan.scenario as ValidScenario;
+  const scenario = s.policy.scenario(plan.scenario_id) as ValidScenario;
   const tavus = ctx.tavus(s);
   let created: string | null = null;
   let sent = false;

@@ -8,9 +8,12 @@
 /** Values a log field may hold. */
 export type LogValue = string | number | boolean | null | undefined;
 
+/** The levels, least severe first (`LOG_LEVEL` names the least one written). */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
 /** A log sink: level, event name, fields. */
 export type Logger = (
-  level: "info" | "warn" | "error",
+  level: (typeof LOG_LEVELS)[number],
   event: string,
   fields: Record<string, LogValue>,
 ) => void;
@@ -22,6 +25,18 @@ export const jsonLogger: Logger = (level, event, fields) => {
   else if (level === "warn") console.warn(line);
   else console.log(line);
 };
+
+/**
+ * `sink` without the lines below the least level `least()` names (asked once,
+ * on the first line: `LOG_LEVEL`, parsed with the settings).
+ */
+export function leveled(sink: Logger, least: () => string): Logger {
+  let min = -1;
+  return (level, event, fields) => {
+    if (min < 0) min = Math.max(0, LOG_LEVELS.indexOf(least() as (typeof LOG_LEVELS)[number]));
+    if (LOG_LEVELS.indexOf(level) >= min) sink(level, event, fields);
+  };
+}
 
 /** The client address as the platform's proxy reports it (first `x-forwarded-for` hop). */
 export function clientIp(req: Request): string | null {
