@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On-demand benchmark (not part of scripts/test.sh): this package against
-# livekit-server-sdk and jose, the HMAC floor, and cold start (bench/bench.mjs);
+# livekit-server-sdk and jose, the HMAC floor, and cold start (bench/bench.mjs),
+# under Deno (the Edge Functions' runtime) and then Node, each printing its ratios;
 # then the import cost of the main entry against livekit-server-sdk's
 # (bench/import-cost.mjs). `bash scripts/bench.sh import` runs only the latter.
 # Prints tables; BENCHMARKS.md records a run. Environment: BENCH_ROUND_MS,
@@ -10,5 +11,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 [ -f js/dist/src/mod.js ] || bash scripts/build.sh
-if [ "${1:-}" != "import" ]; then node bench/bench.mjs; fi
+if [ "${1:-}" != "import" ]; then
+  deno run --quiet -A bench/bench.mjs
+  echo
+  node bench/bench.mjs
+fi
 node bench/import-cost.mjs

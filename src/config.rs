@@ -152,7 +152,7 @@ fn check_ws_url(env: &dyn Env, problems: &mut Vec<Problem>) -> Option<String> {
         ));
         return None;
     };
-    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    let scheme = crate::text::split_once(url, "://").map(|(s, _)| s.to_ascii_lowercase());
     match scheme.as_deref() {
         Some("wss") | Some("ws") => {}
         Some("http") | Some("https") => problems.push(problem(
@@ -639,11 +639,7 @@ impl EdgeSettings {
                 "serviceKeys",
                 &format!(
                     "[{}]",
-                    self.service_keys
-                        .iter()
-                        .map(KeySource::to_json)
-                        .collect::<Vec<_>>()
-                        .join(",")
+                    crate::text::join(self.service_keys.iter().map(KeySource::to_json), ",")
                 ),
             )
             .raw("jwks", self.jwks.as_deref().unwrap_or("null"))
@@ -740,8 +736,8 @@ fn url_setting(env: &dyn Env, name: &'static str, problems: &mut Vec<Problem>) -
 fn is_origin(o: &str) -> bool {
     o == "*"
         || http_base(o).is_some_and(|b| {
-            let rest = b.split_once("://").map_or("", |(_, r)| r);
-            !rest.contains(['/', '?', '#']) && b == o
+            let rest = crate::text::split_once(&b, "://").map_or("", |(_, r)| r);
+            !rest.bytes().any(|c| matches!(c, b'/' | b'?' | b'#')) && b == o
         })
 }
 
@@ -880,7 +876,7 @@ fn jwks_setting(env: &dyn Env, p: &mut Vec<Problem>) -> Option<String> {
             _ => None,
         })
         .collect();
-    (!keys.is_empty()).then(|| format!("{{\"keys\":[{}]}}", keys.join(",")))
+    (!keys.is_empty()).then(|| format!("{{\"keys\":[{}]}}", crate::text::join(&keys, ",")))
 }
 
 /// Parses and validates every setting the functions read, and builds the
@@ -988,7 +984,7 @@ pub fn load_settings(env: &dyn Env) -> LoadedSettings {
             format!(
                 "no database ({} missing): scenarios are the embedded defaults and sessions \
                  live in this instance's memory, which is for development only",
-                missing.join(", ")
+                crate::text::join(&missing, ", ")
             ),
             "deploy with `supabase functions deploy` (Supabase sets these) or set them locally",
         ));

@@ -800,7 +800,15 @@ impl<'a> Parser<'a> {
                         self.canonical = false;
                         Ok(Some(Val::List(vec![Val::Str(s)])))
                     }
-                    Ty::U32 | Ty::I32 | Ty::Int64 => {
+                    // Written back as a string: canonical when it is the number's own digits.
+                    Ty::Int64 => {
+                        let digits = s.strip_prefix('-').unwrap_or(&s);
+                        if digits.starts_with('0') && (digits.len() > 1 || s.starts_with('-')) {
+                            self.canonical = false;
+                        }
+                        self.int(ty, decimal(&s))
+                    }
+                    Ty::U32 | Ty::I32 => {
                         self.canonical = false;
                         self.int(ty, decimal(&s))
                     }
@@ -816,7 +824,8 @@ impl<'a> Parser<'a> {
                     }
                     Ty::Int if !fractional(text) => self.int(ty, decimal(text)),
                     Ty::U32 | Ty::I32 | Ty::Int64 | Ty::Enum => {
-                        if fractional(text) {
+                        // An int64 is written as a string; a fraction as a whole number.
+                        if matches!(ty, Ty::Int64) || fractional(text) {
                             self.canonical = false;
                         }
                         self.int(ty, whole(text))
@@ -1492,6 +1501,18 @@ mod tests {
         let same = br#"{"exp":5,"s":"x","list":[{"a":false}]}"#;
         let r = read(same, OUTER, Mode::Lenient).unwrap();
         assert!(r.canonical);
+        // An int64 is canonical as the decimal string of its value, and only so.
+        for (json, canonical) in [
+            (&br#"{"big":"123"}"#[..], true),
+            (br#"{"big":"-5"}"#, true),
+            (br#"{"big":"0"}"#, true),
+            (br#"{"big":123}"#, false),
+            (br#"{"big":"0123"}"#, false),
+            (br#"{"big":"-0"}"#, false),
+        ] {
+            let r = read(json, OUTER, Mode::Lenient).unwrap();
+            assert_eq!(r.canonical, canonical, "{}", String::from_utf8_lossy(json));
+        }
         assert_eq!(write(OUTER, &r.obj).as_bytes(), same);
     }
 

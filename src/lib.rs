@@ -18,6 +18,7 @@ pub mod reconcile;
 pub mod scenario;
 pub mod server_api;
 pub mod tavus;
+pub mod text;
 pub mod token;
 pub mod verify;
 pub mod webhook;

@@ -206,9 +206,9 @@ fn read_error(e: &json::ReadError) -> Error {
         ReadErrorKind::Type(_) if path.is_empty() => {
             Error::BadJson("the body must be a JSON object".into())
         }
-        ReadErrorKind::Unknown if path.contains("agents[") => Error::FieldNotAllowed(format!(
-            "{path} may not be set by the caller (agent_name and metadata only)"
-        )),
+        ReadErrorKind::Unknown if crate::text::contains(path, "agents[") => Error::FieldNotAllowed(
+            format!("{path} may not be set by the caller (agent_name and metadata only)"),
+        ),
         ReadErrorKind::Unknown if in_room_config => Error::FieldNotAllowed(format!(
             "{path} may not be set by the caller (only agent dispatch is accepted)"
         )),

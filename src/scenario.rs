@@ -245,7 +245,7 @@ pub fn check_scenario_id(id: &str) -> Result<()> {
 pub fn validate_scenario(s: &Scenario) -> Result<()> {
     check_scenario_id(&s.scenario_id)?;
     let id = &s.scenario_id;
-    let n = s.display_name.chars().count();
+    let n = crate::text::chars(&s.display_name);
     if n == 0 || n > MAX_DISPLAY_NAME_CHARS {
         return Err(Error::ScenarioDisplayName(format!(
             "scenario {id}: display_name must be 1..{MAX_DISPLAY_NAME_CHARS} characters"
@@ -269,14 +269,14 @@ pub fn validate_scenario(s: &Scenario) -> Result<()> {
                  such as \"english\" or \"multilingual\", not an ISO code"
         )));
     }
-    let n = s.prompt.chars().count();
+    let n = crate::text::chars(&s.prompt);
     if n == 0 || n > MAX_PROMPT_CHARS {
         return Err(Error::ScenarioPrompt(format!(
             "scenario {id}: prompt must be 1..{MAX_PROMPT_CHARS} characters"
         )));
     }
     if let Some(g) = &s.greeting {
-        if g.chars().count() > MAX_GREETING_CHARS {
+        if crate::text::chars(g) > MAX_GREETING_CHARS {
             return Err(Error::ScenarioGreeting(format!(
                 "scenario {id}: greeting must be at most {MAX_GREETING_CHARS} characters"
             )));

@@ -44,7 +44,7 @@ pub fn http_url(ws_url: &str) -> Result<String> {
     if ws_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains whitespace or control characters"));
     }
-    let (scheme, rest) = match ws_url.split_once("://") {
+    let (scheme, rest) = match crate::text::split_once(ws_url, "://") {
         Some((scheme, rest)) => {
             let scheme =
                 if scheme.eq_ignore_ascii_case("wss") || scheme.eq_ignore_ascii_case("https") {

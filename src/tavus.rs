@@ -292,20 +292,26 @@ impl CreatedConversation {
 /// The reason Tavus gave, lower-cased (`error` or `message`, whichever is a string).
 fn reason(body: &str) -> String {
     let v = json::parse_any(body).unwrap_or(Any::Null);
-    ["error", "message", "detail"]
-        .iter()
-        .filter_map(|k| v.get(k).and_then(Any::as_str))
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
+    crate::text::join(
+        ["error", "message", "detail"]
+            .iter()
+            .filter_map(|k| v.get(k).and_then(Any::as_str)),
+        " ",
+    )
+    .to_ascii_lowercase()
+}
+
+/// Whether the answer's text mentions `needle`.
+fn has(why: &str, needle: &str) -> bool {
+    crate::text::contains(why, needle)
 }
 
 /// Errors every call shares: key, concurrency, rate limit, server side.
 fn common_error(status: u16, why: &str) -> Option<Error> {
-    if status == 401 || status == 403 || why.contains("access token") || why.contains("api key") {
+    if status == 401 || status == 403 || has(why, "access token") || has(why, "api key") {
         return Some(Error::TavusUnauthorized);
     }
-    if why.contains("concurrent") {
+    if has(why, "concurrent") {
         return Some(Error::TavusConcurrency);
     }
     if status == 429 {
@@ -385,13 +391,13 @@ pub fn parse_create_response(
         return Err(e);
     }
     let id = &scenario.scenario_id;
-    if why.contains("replica") || why.contains("face") {
+    if has(&why, "replica") || has(&why, "face") {
         return Err(Error::TavusReplica(format!(
             "Tavus does not know replica {} of scenario {id}",
             scenario.replica_id
         )));
     }
-    if why.contains("persona") || why.contains("pal_id") || why.contains("pal ") {
+    if has(&why, "persona") || has(&why, "pal_id") || has(&why, "pal ") {
         return Err(Error::TavusPersona(format!(
             "Tavus does not know persona {} of scenario {id}",
             scenario.persona_id.as_deref().unwrap_or("(none)")
@@ -440,7 +446,7 @@ pub fn parse_end_response(status: u16, body: &str) -> Result<EndOutcome> {
     if conversation_unknown(status, &why) {
         return Ok(EndOutcome::NotFound);
     }
-    if why.contains("already") || why.contains("has ended") || why.contains("not active") {
+    if has(&why, "already") || has(&why, "has ended") || has(&why, "not active") {
         return Ok(EndOutcome::AlreadyEnded);
     }
     Err(conversation_refusal(status, &why, "end"))
@@ -448,7 +454,7 @@ pub fn parse_end_response(status: u16, body: &str) -> Result<EndOutcome> {
 
 /// Whether an error answer about one conversation says Tavus does not know it.
 fn conversation_unknown(status: u16, why: &str) -> bool {
-    status == 404 || why.contains("invalid conversation") || why.contains("not found")
+    status == 404 || has(why, "invalid conversation") || has(why, "not found")
 }
 
 /// The error for any other refusal of a call about one conversation.
@@ -524,7 +530,7 @@ pub fn parse_conversation_response(status: u16, body: &str) -> Result<Conversati
             status: st,
             active,
             conversation_name: opt_string(&v, "conversation_name")
-                .filter(|n| n.chars().count() <= MAX_LISTED_NAME_CHARS),
+                .filter(|n| crate::text::chars(n) <= MAX_LISTED_NAME_CHARS),
         });
     }
     let why = reason(body);
@@ -647,7 +653,7 @@ pub fn parse_conversation_list(status: u16, body: &str) -> Result<ConversationPa
             ));
         }
         let conversation_name = opt_string(item, "conversation_name")
-            .filter(|n| n.chars().count() <= MAX_LISTED_NAME_CHARS);
+            .filter(|n| crate::text::chars(n) <= MAX_LISTED_NAME_CHARS);
         let status = opt_string(item, "status")
             .unwrap_or_default()
             .to_ascii_lowercase();
@@ -658,7 +664,7 @@ pub fn parse_conversation_list(status: u16, body: &str) -> Result<ConversationPa
         });
     }
     let total_count = match v.get("total_count") {
-        Some(Any::Num(n)) if !n.contains(['.', 'e', 'E', '-']) => n.parse().ok(),
+        Some(Any::Num(n)) if n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
         _ => None,
     };
     Ok(ConversationPage {

@@ -104,7 +104,10 @@ fn check_claims(claims: &Obj<'_>, allow_egress: bool) -> Result<()> {
         if !PARTICIPANT_KINDS.contains(&kind) {
             return Err(Error::InvalidOption(
                 "kind",
-                format!("must be one of {}", PARTICIPANT_KINDS.join(", ")),
+                format!(
+                    "must be one of {}",
+                    crate::text::join(PARTICIPANT_KINDS, ", ")
+                ),
             ));
         }
     }
@@ -119,7 +122,7 @@ fn check_claims(claims: &Obj<'_>, allow_egress: bool) -> Result<()> {
                     let mut shown = String::from("unknown source ");
                     json::push_str(&mut shown, &s[..end]);
                     shown.push_str("; use ");
-                    shown.push_str(&TRACK_SOURCES.join(", "));
+                    shown.push_str(&crate::text::join(TRACK_SOURCES, ", "));
                     return Err(Error::InvalidOption("video.canPublishSources", shown));
                 }
             }

@@ -353,18 +353,26 @@ fn check_hash(claimed: Option<&str>, body: &[u8]) -> Result<()> {
 
 /// The event of a body whose authenticity is settled (or deliberately not
 /// checked): JSON object, schema applied, `event` present.
-fn parse_event(body: &[u8]) -> Result<json::Obj<'_>> {
+fn parse_event(body: &[u8]) -> Result<json::Read<'_>> {
     let malformed = |why: String| Error::WebhookBodyMalformed(why);
     if !crate::jws::is_json_object(body) {
         return Err(malformed("not a JSON object".into()));
     }
-    let event = json::read(body, EVENT, Mode::Lenient)
-        .map_err(|e| malformed(e.to_string()))?
-        .obj;
-    if event.str(Event::Event).is_none_or(str::is_empty) {
+    let read = json::read(body, EVENT, Mode::Lenient).map_err(|e| malformed(e.to_string()))?;
+    if read.obj.str(Event::Event).is_none_or(str::is_empty) {
         return Err(malformed("`event` is missing or empty".into()));
     }
-    Ok(event)
+    Ok(read)
+}
+
+/// The event's JSON text: the body itself when it already is exactly the event
+/// model (the usual case: LiveKit writes the same fields), else rewritten.
+fn event_json(body: &[u8], read: &json::Read<'_>) -> String {
+    match std::str::from_utf8(body) {
+        // UTF-8: `json::read` checked it.
+        Ok(text) if read.canonical => text.to_owned(),
+        _ => json::write(EVENT, &read.obj),
+    }
 }
 
 /// Decodes a webhook body into its event (JSON text) **without verifying
@@ -385,7 +393,7 @@ pub fn dangerous_decode_webhook_unverified(body: &[u8]) -> Result<String> {
     if body.len() > MAX_WEBHOOK_BODY_BYTES {
         return Err(Error::WebhookBodyTooLarge);
     }
-    parse_event(body).map(|event| json::write(EVENT, &event))
+    parse_event(body).map(|read| event_json(body, &read))
 }
 
 /// Verifies a webhook (see the module docs) and returns the event as
@@ -429,9 +437,9 @@ pub fn receive_webhook<K: Secret>(
         )
     })?;
     check_hash(hash.as_deref(), body)?;
-    let event = parse_event(body)?;
+    let read = parse_event(body)?;
     if let Some(max_age) = options.max_age {
-        let Some(at) = event.int(Event::CreatedAt).or(nbf).or(iat) else {
+        let Some(at) = read.obj.int(Event::CreatedAt).or(nbf).or(iat) else {
             return Err(Error::WebhookTooOld);
         };
         let now = options.verify.now;
@@ -439,7 +447,7 @@ pub fn receive_webhook<K: Secret>(
             return Err(Error::WebhookTooOld);
         }
     }
-    Ok(json::write(EVENT, &event))
+    Ok(event_json(body, &read))
 }
 
 /// Signs a webhook body as LiveKit's server does: returns the `Authorization`
