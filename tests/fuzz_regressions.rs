@@ -88,3 +88,39 @@ fn header_with_bytes_that_are_not_utf8_is_refused() {
     let claims = verify_access_token(&sign(fixed.as_bytes(), payload), keys, at).unwrap();
     assert!(claims.json.contains(r#""iss":"devkey""#));
 }
+
+/// fuzz/mint (a harness mistake, not the core's): the order oracle reordered
+/// the members inside `roomConfig.egress`, which the core keeps as given, byte
+/// for byte, so the token changed. The core's behaviour, pinned: the options'
+/// order does not matter, the egress text does.
+#[test]
+fn room_config_egress_is_kept_as_given() {
+    use livekit_tavus_edge::token::create_access_token;
+
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/corpus/mint/regress-egress-kept-as-given"
+    ))
+    .unwrap();
+    // The first byte is the fuzzer's clock; the rest is the options.
+    assert!(create_access_token("devkey", "secret", &input[1..], 1_800_000_000).is_ok());
+
+    let mint = |options: &str| {
+        create_access_token("devkey", "secret", options.as_bytes(), 1_800_000_000)
+            .unwrap()
+            .token
+    };
+    let egress = r#"{"roomComposite":{"roomName":"r"},"fileOutputs":[{"filepath":"x.mp4"}]}"#;
+    let swapped = r#"{"fileOutputs":[{"filepath":"x.mp4"}],"roomComposite":{"roomName":"r"}}"#;
+    let a = mint(&format!(
+        r#"{{"identity":"u","roomConfig":{{"name":"r","egress":{egress}}}}}"#
+    ));
+    let b = mint(&format!(
+        r#"{{"roomConfig":{{"egress":{egress},"name":"r"}},"identity":"u"}}"#
+    ));
+    let c = mint(&format!(
+        r#"{{"identity":"u","roomConfig":{{"name":"r","egress":{swapped}}}}}"#
+    ));
+    assert_eq!(a, b, "the options' order changed the token");
+    assert_ne!(a, c, "the egress text is kept as given");
+}

@@ -5,8 +5,9 @@
 //! accepted option set mints a token that verifies (with the `hmac` crate's MAC
 //! recomputed independently) to exactly the claims JSON the core returned, whose
 //! payload has no `false` plain flag, no empty string and no empty collection;
-//! the same options with their members in another order mint the same token; a
-//! refusal has a code and never echoes the secret.
+//! the same options with their members in another order mint the same token
+//! (unless they carry `roomConfig.egress`, kept as given); a refusal has a code
+//! and never echoes the secret.
 #![no_main]
 
 mod common;
@@ -82,7 +83,12 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(claims["iss"], "devkey");
             assert_eq!(claims["nbf"], now);
             only_set(&claims, "");
-            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(options) {
+            // `roomConfig.egress` is kept as given, byte for byte (its members' order and
+            // spacing included), so only options without one are reordered.
+            let value = serde_json::from_slice::<serde_json::Value>(options).ok().filter(|v| {
+                ["/roomConfig/egress", "/room_config/egress"].iter().all(|p| v.pointer(p).is_none())
+            });
+            if let Some(value) = value {
                 let again = create_access_token("devkey", SECRET, reversed(&value).as_bytes(), now)
                     .expect("the same options in another order mint");
                 assert_eq!(again.token, minted.token, "the order of the options changed the token");
