@@ -13,7 +13,7 @@ import {
   matchesAnySecret,
   type SupabaseClaims,
 } from "livekit-tavus-edge/avatar";
-import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
+import { codeOf, fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
 import { clientIp, type Logger } from "./log.ts";
 import type { Settings } from "./settings.ts";
 
@@ -196,7 +196,7 @@ export class Authenticator {
       this.deps.log("warn", "jwks_unavailable", { status: res.status });
     } catch (e) {
       this.deps.log("warn", "jwks_unavailable", {
-        code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+        code: codeOf(e),
       });
     }
   }

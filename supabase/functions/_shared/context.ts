@@ -5,7 +5,7 @@
  * and client instances). Shared code never imports a function's `index.ts`.
  */
 import { Authenticator } from "./auth.ts";
-import { HttpError } from "./http.ts";
+import { codeOf } from "./http.ts";
 import { jsonLogger, leveled, type Logger } from "./log.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { EmbeddedScenarios, type ScenarioSource, SupabaseScenarios } from "./scenarios.ts";
@@ -174,7 +174,7 @@ export class Context {
         this.log("warn", "tavus_end_settle_failed", {
           request_id: requestId,
           session_id: sessionId,
-          code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+          code: codeOf(e),
         });
       }
     };
@@ -197,7 +197,7 @@ export class Context {
       await settle(id);
       return outcome;
     } catch (e) {
-      const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+      const code = codeOf(e);
       this.log("error", "tavus_end_failed", {
         request_id: requestId,
         conversation_id: id,
@@ -222,7 +222,7 @@ export class Context {
           this.log("error", "room_delete_failed", {
             request_id: requestId,
             room: roomName,
-            code: e instanceof HttpError ? e.code : "ERR_INTERNAL",
+            code: codeOf(e),
           });
         }
       }

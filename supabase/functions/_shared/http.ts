@@ -21,6 +21,15 @@ export class HttpError extends Error {
 }
 
 /**
+ * The code of a caught error for a log line or a summary: an
+ * {@linkcode HttpError}'s own, else `ERR_INTERNAL` (never the error's text,
+ * which may carry request data).
+ */
+export function codeOf(e: unknown): string {
+  return e instanceof HttpError ? e.code : "ERR_INTERNAL";
+}
+
+/**
  * An {@linkcode EdgeError} from the core as an {@linkcode HttpError}: the core
  * gives each code its status (the table in the Rust core, `ERROR_STATUS`); a
  * code whose status there is the generic 500 takes `fallbackStatus` (e.g. 502

@@ -16,6 +16,7 @@ import { type Caller } from "./auth.ts";
 import { Context, type FunctionDeps } from "./context.ts";
 import {
   allowMethods,
+  codeOf,
   type Handler,
   HttpError,
   json,
@@ -250,7 +251,7 @@ async function openRoom(
   try {
     await rooms.createRoom(session.roomName, agents);
   } catch (e) {
-    const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+    const code = codeOf(e);
     ctx.log("error", "room_create_failed", {
       request_id: requestId,
       session_id: session.id,
@@ -338,7 +339,7 @@ async function startAvatar(
     await markLive(ctx, store, session, conversationId, requestId);
     return conversationId;
   } catch (e) {
-    const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+    const code = codeOf(e);
     ctx.log("error", "avatar_start_failed", {
       request_id: requestId,
       session_id: session.id,
@@ -482,7 +483,7 @@ async function reconcilerHealth(
   try {
     st = await ctx.sessions(s).reconcileStatus();
   } catch (e) {
-    const code = e instanceof HttpError ? e.code : "ERR_INTERNAL";
+    const code = codeOf(e);
     return {
       status: null,
       problems: [problem(code, "the reconciler's state could not be read", "check the database")],

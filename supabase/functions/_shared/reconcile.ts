@@ -28,7 +28,7 @@ import {
   type ReconcilePlanInput,
 } from "livekit-tavus-edge/avatar";
 import { Context, type FunctionDeps } from "./context.ts";
-import { allowMethods, type Handler, HttpError, json, subPath, withHttp } from "./http.ts";
+import { allowMethods, codeOf, type Handler, HttpError, json, subPath, withHttp } from "./http.ts";
 import type { EndedSession, ReconcileSessionRow, SessionStore } from "./sessions.ts";
 import type { Settings } from "./settings.ts";
 
@@ -76,10 +76,6 @@ export interface ReconcileSummary {
   errors: string[];
   /** True when the work budget ran out and some actions wait for the next pass. */
   truncated: boolean;
-}
-
-function codeOf(e: unknown): string {
-  return e instanceof HttpError ? e.code : "ERR_INTERNAL";
 }
 
 /**
