@@ -174,10 +174,6 @@ export function allowMethods(req: Request, ...allowed: string[]): void {
  * most `maxBytes` (413), UTF-8 (400), `application/json` unless empty (415).
  */
 export async function readJsonText(req: Request, maxBytes: number): Promise<string> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > maxBytes) {
-    throw new HttpError(413, "ERR_BODY_TOO_LARGE", `request body is larger than ${maxBytes} bytes`);
-  }
   const text = await readLimited(req, maxBytes);
   const type = req.headers.get("content-type") ?? "";
   if (text.trim() !== "" && !/^application\/json\b/i.test(type.trim())) {
@@ -191,16 +187,8 @@ export async function readJsonObject(
   req: Request,
   maxBytes: number,
 ): Promise<Record<string, unknown>> {
-  const type = req.headers.get("content-type") ?? "";
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > maxBytes) {
-    throw new HttpError(413, "ERR_BODY_TOO_LARGE", `request body is larger than ${maxBytes} bytes`);
-  }
-  const text = await readLimited(req, maxBytes);
+  const text = await readJsonText(req, maxBytes);
   if (text.trim() === "") return {};
-  if (!/^application\/json\b/i.test(type.trim())) {
-    throw new HttpError(415, "ERR_UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
-  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -213,16 +201,24 @@ export async function readJsonObject(
   return body as Record<string, unknown>;
 }
 
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, "ERR_BODY_TOO_LARGE", `request body is larger than ${maxBytes} bytes`);
+}
+
 /** Reads at most `maxBytes` of the body as UTF-8, refusing anything longer. */
 export async function readLimited(req: Request, maxBytes: number): Promise<string> {
   // A body whose length the request declares (and the server enforces) within the
-  // limit is read whole; only one without (chunked) is counted as it streams.
+  // limit is read whole; one declared larger is refused unread; only one without a
+  // length (chunked) is counted as it streams.
   const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) {
+    throw tooLarge(maxBytes);
+  }
   const bytes = declared !== null && Number(declared) <= maxBytes
     ? new Uint8Array(await req.arrayBuffer())
     : await readLimitedBytes(req, maxBytes);
   if (bytes.byteLength > maxBytes) {
-    throw new HttpError(413, "ERR_BODY_TOO_LARGE", `request body is larger than ${maxBytes} bytes`);
+    throw tooLarge(maxBytes);
   }
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -250,11 +246,7 @@ export async function readLimitedBytes(
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel();
-      throw new HttpError(
-        413,
-        "ERR_BODY_TOO_LARGE",
-        `request body is larger than ${maxBytes} bytes`,
-      );
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
