@@ -9,6 +9,7 @@
  * inside one process: one open session per user and scenario, the per-user
  * cap, ending exactly once, webhook idempotency.
  */
+import { matchesAnySecret } from "livekit-tavus-edge/avatar";
 
 /** How the avatar reaches the room. */
 export type SessionMode = "direct" | "agent" | "none";
@@ -625,7 +626,7 @@ export async function serveDevSessionStore(
   const [, presented, method, ...rest] = new URL(req.url).pathname.split("/");
   if (
     req.method !== "POST" || rest.length > 0 || presented === undefined ||
-    !constantTimeEqual(presented, secret) ||
+    !matchesAnySecret(presented, [secret]) ||
     !STORE_METHODS.includes(method as (typeof STORE_METHODS)[number])
   ) {
     return refuse(404, "ERR_NOT_FOUND", "no such method");
@@ -647,11 +648,4 @@ export async function serveDevSessionStore(
     const code = e instanceof SessionError ? e.code : "ERR_INTERNAL";
     return Response.json({ error: { code, message: (e as Error).message } });
   }
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
