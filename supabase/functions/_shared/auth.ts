@@ -31,8 +31,11 @@ export interface Caller {
 const JWKS_TTL_MS = 10 * 60 * 1000;
 /** The JWKS endpoint is asked at most this often per instance (unknown `kid`, failures). */
 const JWKS_REFETCH_MS = 30 * 1000;
-/** A kid no JWKS holds: asks {@linkcode Authenticator} for a refetch (when allowed). */
-const UNKNOWN_KID = "\u0000unknown";
+
+/** Supabase Auth's JWKS endpoint of the project, when there is a project. */
+function jwksUrl(s: Settings): string | null {
+  return s.settings.supabaseUrl ? `${s.settings.supabaseUrl}/auth/v1/.well-known/jwks.json` : null;
+}
 
 /** The bearer token of `Authorization: Bearer <token>`, or null. */
 export function bearer(req: Request): string | null {
@@ -101,7 +104,7 @@ export class Authenticator {
         held,
         async () => {
           if (s.jwks) return s.jwks;
-          const fetched = await this.#keys(s, UNKNOWN_KID);
+          const fetched = await this.#keys(s);
           return fetched && JSON.stringify(fetched);
         },
         this.deps.now(),
@@ -128,7 +131,7 @@ export class Authenticator {
 
   /** The fetched JWKS still within its lifetime, as JSON text. */
   #held(s: Settings): string | undefined {
-    const url = s.settings.supabaseUrl && `${s.settings.supabaseUrl}/auth/v1/.well-known/jwks.json`;
+    const url = jwksUrl(s);
     const cached = this.#jwks;
     if (!url || cached?.url !== url || this.deps.now().getTime() - cached.at >= JWKS_TTL_MS) {
       return undefined;
@@ -137,23 +140,20 @@ export class Authenticator {
   }
 
   /**
-   * The JWKS: `SUPABASE_JWKS`, else fetched from Supabase Auth and cached for
-   * 10 minutes. A token whose `kid` is not in the cache may refresh it (key
-   * rotation), but the endpoint is asked at most once per 30 s per instance,
-   * whatever the outcome (a failure is remembered as long), and concurrent
-   * requests share one fetch: hostile tokens with made-up key ids, or a JWKS
+   * The JWKS fetched from Supabase Auth, for the core, which asks only when
+   * {@linkcode #held} has none within its 10 minutes or a token's `kid` is not
+   * in it. That refreshes it (key rotation), but the endpoint is asked at most
+   * once per 30 s per instance, whatever the outcome (a failure is remembered
+   * as long), and concurrent requests share one fetch: hostile tokens with made-up key ids, or a JWKS
    * endpoint that fails, cannot turn requests into outbound fetches. While any
    * keys are cached they are used (a token for another key is then a 401
    * `ERR_AUTH_UNKNOWN_KEY`); only without any is the answer 503.
    */
-  async #keys(s: Settings, kid: string | undefined): Promise<JsonWebKeySet | undefined> {
-    if (!s.settings.supabaseUrl) return undefined;
-    const url = `${s.settings.supabaseUrl}/auth/v1/.well-known/jwks.json`;
+  async #keys(s: Settings): Promise<JsonWebKeySet | undefined> {
+    const url = jwksUrl(s);
+    if (!url) return undefined;
     const now = this.deps.now().getTime();
     const cached = () => (this.#jwks?.url === url ? this.#jwks : null);
-    const c = cached();
-    const known = kid === undefined || c?.keys.keys.some((k) => k.kid === kid);
-    if (c && now - c.at < JWKS_TTL_MS && known) return c.keys;
     const last = this.#attempt?.url === url ? this.#attempt : null;
     if (!last || now - last.at >= JWKS_REFETCH_MS) {
       this.#attempt = { url, at: now };
