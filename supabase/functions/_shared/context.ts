@@ -66,10 +66,8 @@ export class Context {
     this.auth = new Authenticator({ fetch: this.fetch, now: this.now, log: this.log });
   }
 
-  #cors: string[] | null = null;
-
   /** The allowed CORS origins, as the core parsed them from the environment (once). */
-  corsOrigins = (): string[] => this.#cors ??= this.settings.base().settings.corsAllowedOrigins;
+  corsOrigins = (): string[] => this.settings.base().settings.corsAllowedOrigins;
 
   /** The session store: injected, else Supabase when configured, else in memory (development). */
   sessions(s: Settings): SessionStore {

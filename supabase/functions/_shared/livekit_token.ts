@@ -385,10 +385,11 @@ async function endRoute(ctx: Context, req: Request, requestId: string): Promise<
     }
     return (v as string | null | undefined) ?? undefined;
   };
+  const roomName = pick("room_name", "roomName");
+  const scenarioId = pick("scenario_id", "scenarioId");
   const filter = {
-    ...(pick("room_name", "roomName") !== undefined && { roomName: pick("room_name", "roomName") }),
-    ...(pick("scenario_id", "scenarioId") !== undefined &&
-      { scenarioId: pick("scenario_id", "scenarioId") }),
+    ...(roomName !== undefined && { roomName }),
+    ...(scenarioId !== undefined && { scenarioId }),
   };
   const store = ctx.sessions(s);
   const open = await store.listOpen(caller.userId, filter, caller.jwt);

@@ -180,12 +180,6 @@ export interface SessionStore {
 
 const OPEN: SessionStatus[] = ["starting", "live", "ending"];
 
-/**
- * Development and test implementation: the same rules as the SQL RPCs, in one
- * process's memory. Sessions are lost on restart and not shared between
- * instances: never the store of a deployment (the functions use it only when
- * no database is configured, and say so in GET /health).
- */
 /** A row of {@linkcode MemorySessionStore}. */
 export type MemorySessionRow = SessionRow & {
   endReason: string | null;
@@ -198,6 +192,12 @@ export type MemorySessionRow = SessionRow & {
   roomChecked: boolean;
 };
 
+/**
+ * Development and test implementation: the same rules as the SQL RPCs, in one
+ * process's memory. Sessions are lost on restart and not shared between
+ * instances: never the store of a deployment (the functions use it only when
+ * no database is configured, and say so in GET /health).
+ */
 export class MemorySessionStore implements SessionStore {
   readonly rows: MemorySessionRow[] = [];
   readonly webhookEvents = new Map<string, { event: string; roomName: string | null }>();

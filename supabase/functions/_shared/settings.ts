@@ -76,8 +76,7 @@ const nonEmpty = (v: string | undefined): string | null =>
  * Parses `env` with the core (once: the result is frozen and reused for the
  * instance's life) and extracts what the handlers use.
  */
-export function settingsFromEnv(rawEnv: Env): Settings {
-  const env = rawEnv;
+export function settingsFromEnv(env: Env): Settings {
   const policy = new EdgePolicy(env);
   const { settings, report } = policy.loaded;
   const livekit = report.livekit_configured
