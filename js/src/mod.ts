@@ -23,7 +23,6 @@
  */
 export { EdgeError, ERROR_STATUS } from "./errors.ts";
 export type { EdgeWarning, ErrorCode, WarningCode } from "./errors.ts";
-export { VAULT_SECRET_NAMES } from "./generated.ts";
 export type * from "./types.ts";
 export {
   createAccessToken,

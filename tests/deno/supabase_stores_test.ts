@@ -20,10 +20,7 @@ import {
   startSupabase,
   type SupabaseStandIn,
   userClaims,
-  vaultAllowList,
 } from "../standins/supabase.ts";
-import { VAULT_SECRET_NAMES } from "../../supabase/functions/_shared/settings.ts";
-import { VAULT_SECRET_NAMES as CORE_VAULT_SECRET_NAMES } from "../../js/src/generated.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import {
   ADA,
@@ -499,13 +496,6 @@ Deno.test("database failures and timeouts have codes (503, 504), without supabas
       await sb.close();
     }
   }
-});
-
-Deno.test("the names read from Vault are the core's list and on the migration's allow-list", () => {
-  // The package's list is written from the core's (js/src/generated.ts, checked by cargo test).
-  assertEquals(VAULT_SECRET_NAMES, CORE_VAULT_SECRET_NAMES);
-  const allowed = vaultAllowList();
-  assertEquals(VAULT_SECRET_NAMES.filter((n) => !allowed.includes(n)), []);
 });
 
 Deno.test("Vault refusing a name is a 503 naming the RPC's error, and shows in health", async () => {

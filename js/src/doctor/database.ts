@@ -8,13 +8,6 @@ import { describeFailure, type HttpAnswer, type NetFailure, parseJson, request }
 import { line } from "./check.ts";
 import type { CheckResult } from "./types.ts";
 
-/**
- * The secrets the functions read from Vault when `SECRETS_SOURCE=vault`: the
- * core's `config::VAULT_SECRET_NAMES`, as generated into the package
- * (tests/deno/doctor_test.ts checks it against the database's allow-list).
- */
-export { VAULT_SECRET_NAMES } from "../generated.ts";
-
 /** Supabase's URL and the service-role key. */
 export interface SupabaseAccess {
   /** `SUPABASE_URL` without a trailing slash. */

@@ -17,7 +17,8 @@
 import { EdgeError } from "../errors.ts";
 import { apiKeyFrom, type ConfigProblem, type EdgeSettings, parseSettings } from "../config.ts";
 import { type Scenario, validateScenario } from "../scenario.ts";
-import { readScenarios, readVault, type SupabaseAccess, VAULT_SECRET_NAMES } from "./database.ts";
+import { readScenarios, readVault, type SupabaseAccess } from "./database.ts";
+import { VAULT_SECRET_NAMES } from "../generated.ts";
 import { skipped } from "./check.ts";
 import { checkLiveKit, clockCheck } from "./livekit.ts";
 import { isSecretVariable, makeRedactor } from "./redact.ts";

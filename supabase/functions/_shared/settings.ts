@@ -17,8 +17,6 @@ import {
 } from "livekit-tavus-edge/avatar";
 import { HttpError, timedFetch } from "./http.ts";
 
-export { VAULT_SECRET_NAMES };
-
 /** A snapshot of environment variables. */
 export type Env = Record<string, string | undefined>;
 
