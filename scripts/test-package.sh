@@ -132,7 +132,8 @@ if project deno; then
   typecheck deno bash -c "cd '$work/deno' && deno check --quiet consumer.ts"
 fi
 
-# Bun, from npm (tools/), when it runs on this machine.
+# Bun, from npm (tools/, installed by scripts/setup.sh): one of the three runtimes the package
+# promises, so a Bun that is missing or does not run is a failure, not a skip.
 if command -v bun >/dev/null 2>&1 && bun --version >/dev/null 2>&1; then
   if project bun; then
     log "Bun $(bun --version): the installed tarball"
@@ -141,7 +142,7 @@ if command -v bun >/dev/null 2>&1 && bun --version >/dev/null 2>&1; then
     run_check require-bun bash -c "cd '$work/bun' && bun require.cjs bun"
   fi
 else
-  echo "bun: not installed (scripts/setup.sh installs it from npm); not tested" >&2
+  fail "bun: not installed or does not run (scripts/setup.sh installs it from npm)"
 fi
 
 # workerd (Cloudflare Workers' runtime, from npm): the package cannot run there,
