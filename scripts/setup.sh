@@ -4,10 +4,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-# Debian packages the suites need on a fresh machine: PostgreSQL 15 with pgTAP (scripts/test-db.sh),
-# Chromium for the browser end-to-end suite (scripts/test-e2e.sh), openssl for the doctor's tests.
+# Debian packages the suites need on a fresh machine: PostgreSQL 15 with pgTAP, plpgsql_check
+# (`supabase db lint`) and pg_cron (scripts/test-db.sh, scripts/test-cost.sh), Chromium for the
+# browser end-to-end suite (scripts/test-e2e.sh), openssl for the doctor's tests.
 # One `apt-get update` and one install, only when something is missing.
-apt_packages=(postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl chromium fonts-liberation openssl)
+apt_packages=(postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+  postgresql-15-plpgsql-check postgresql-15-cron chromium fonts-liberation openssl)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
