@@ -1067,6 +1067,62 @@ const callbacks: Row[] = [
   },
 ];
 
+// The reconciler runs for the service role only: everyone else gets the same 401 before any work.
+const reconcileCall = async (
+  headers: Record<string, string> | Promise<Record<string, string>> = {},
+  method = "POST",
+  path = "",
+): Promise<Parts> => ({
+  fn: "reconcile",
+  path,
+  method,
+  headers: { ...JSON_TYPE, ...await headers },
+  body: method === "GET" ? null : "{}",
+});
+const SERVICE_ROLE_REQUIRED = { status: 401, code: "ERR_AUTH_SERVICE_ROLE_REQUIRED" };
+const reconcile: Row[] = [
+  { name: "reconcile without credentials", req: () => reconcileCall(), ...SERVICE_ROLE_REQUIRED },
+  {
+    name: "reconcile with a user's session token",
+    req: () => reconcileCall(bearer()),
+    ...SERVICE_ROLE_REQUIRED,
+  },
+  {
+    name: "reconcile with a forged service-role JWT",
+    req: async () =>
+      reconcileCall({
+        authorization: `Bearer ${await jws(
+          HS256,
+          { role: "service_role", exp: now() + 60 },
+          "guessed-secret",
+        )}`,
+      }),
+    ...SERVICE_ROLE_REQUIRED,
+  },
+  {
+    name: "reconcile with a near-miss service-role key",
+    req: () => reconcileCall({ apikey: secret("SUPABASE_SERVICE_ROLE_KEY").slice(0, -1) }),
+    ...SERVICE_ROLE_REQUIRED,
+  },
+  {
+    name: "reconcile with the JWT secret as a bearer",
+    req: () => reconcileCall({ authorization: `Bearer ${secret("AUTH_JWT_SECRET")}` }),
+    ...SERVICE_ROLE_REQUIRED,
+  },
+  {
+    name: "reconcile with GET",
+    req: () => reconcileCall({}, "GET"),
+    status: 405,
+    code: "ERR_METHOD_NOT_ALLOWED",
+  },
+  {
+    name: "reconcile below its route",
+    req: () => reconcileCall({}, "POST", "/run"),
+    status: 404,
+    code: "ERR_NOT_FOUND",
+  },
+];
+
 const MATRIX: [string, Row[]][] = [
   ["routing", routing],
   ["authentication", auth],
@@ -1078,6 +1134,7 @@ const MATRIX: [string, Row[]][] = [
   ["end", end],
   ["webhooks", webhooks],
   ["Tavus callbacks", callbacks],
+  ["reconcile", reconcile],
 ];
 
 /** A request written byte by byte over TCP, for what `fetch` refuses to send. */
