@@ -90,6 +90,10 @@ fn problem(
     message: impl Into<String>,
     fix: impl Into<String>,
 ) -> Problem {
+    debug_assert!(
+        crate::error::REPORT_CODES.contains(&code),
+        "{code} is not in error::REPORT_CODES"
+    );
     Problem {
         code,
         variable,

@@ -338,5 +338,101 @@ impl Warning {
     }
 }
 
+/// The codes the edge functions answer with besides the core's own ([`CODES`]),
+/// with the HTTP status of each: HTTP plumbing, the upstream calls' timeouts and
+/// network failures, the database, the session rules the SQL functions enforce,
+/// caller and service-role authentication outside the core, and the local
+/// development gateway. The core never raises them; they are listed here so
+/// that every code has one source: the package's `FunctionErrorCode` and
+/// `FUNCTION_ERROR_STATUS` are generated from this table, and the functions'
+/// `HttpError` accepts no other code (deno check).
+pub const FUNCTION_CODES: &[(&str, u16)] = &[
+    ("ERR_AUTH_MISSING", 401),
+    ("ERR_AUTH_JWKS_UNAVAILABLE", 503),
+    ("ERR_AUTH_SERVICE_ROLE_REQUIRED", 401),
+    ("ERR_BAD_ENCODING", 400),
+    ("ERR_BODY_TOO_LARGE", 413),
+    ("ERR_METHOD_NOT_ALLOWED", 405),
+    ("ERR_NOT_FOUND", 404),
+    ("ERR_UNSUPPORTED_MEDIA_TYPE", 415),
+    ("ERR_RATE_LIMITED", 429),
+    ("ERR_INTERNAL", 500),
+    ("ERR_CONFIG_VAULT", 503),
+    ("ERR_CONFIG_VAULT_TIMEOUT", 504),
+    ("ERR_DATABASE", 503),
+    ("ERR_DATABASE_TIMEOUT", 504),
+    ("ERR_DATABASE_UNAVAILABLE", 502),
+    ("ERR_TAVUS_TIMEOUT", 504),
+    ("ERR_TAVUS_NETWORK", 502),
+    ("ERR_LIVEKIT_UPSTREAM", 502),
+    ("ERR_LIVEKIT_TIMEOUT", 504),
+    ("ERR_LIVEKIT_NETWORK", 502),
+    ("ERR_SESSION_LIMIT", 409),
+    ("ERR_SESSION_CLEANUP_PENDING", 409),
+    ("ERR_SESSION_ENDING", 409),
+    ("ERR_SESSION_CONFLICT", 409),
+    ("ERR_SESSION_NOT_FOUND", 404),
+    ("ERR_ROOM_TAKEN", 409),
+    ("ERR_ROOM_NOT_ALLOWED", 403),
+    ("ERR_ROOM_CONFLICT", 409),
+    ("ERR_FUNCTION_NOT_FOUND", 404),
+    ("ERR_FORBIDDEN", 403),
+];
+
+/// Codes that are never an HTTP error body: the problems of the configuration
+/// report (`config`) and of the health report, the reconciler's summary, and
+/// the refusals of the SQL functions that the edge functions turn into another
+/// answer (or that only a misuse of an RPC meets). Generated into the package
+/// as `ReportCode`; a configuration problem with a code not listed here fails
+/// a debug assertion.
+pub const REPORT_CODES: &[&str] = &[
+    "ERR_CONFIG_MISSING",
+    "ERR_CONFIG_WHITESPACE",
+    "ERR_CONFIG_MALFORMED",
+    "ERR_CONFIG_URL",
+    "ERR_CONFIG_URL_SCHEME",
+    "ERR_CONFIG_WEAK_SECRET",
+    "ERR_CONFIG_INVALID",
+    "ERR_CONFIG_NO_DATABASE",
+    "ERR_RECONCILER_NOT_RUNNING",
+    "ERR_RECONCILER_FAILED",
+    "ERR_TAVUS_END_OWED",
+    "ERR_TAVUS_END_FAILED",
+    "ERR_VAULT_NAME_NOT_ALLOWED",
+    "ERR_RECONCILE_NOT_CONFIGURED",
+    "ERR_INVALID_ARGUMENT",
+];
+
 /// Result with the core's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once_across_the_tables() {
+        let mut seen = std::collections::BTreeSet::new();
+        let all = CODES
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| !c.is_empty())
+            .chain(FUNCTION_CODES.iter().map(|(c, _)| *c))
+            .chain(REPORT_CODES.iter().copied())
+            .chain(Warning::ALL.map(|w| w.code()));
+        for code in all {
+            assert!(
+                code.len() > 4
+                    && code.starts_with("ERR_")
+                    && code[4..]
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{code} is not an ERR_ name"
+            );
+            assert!(seen.insert(code), "{code} is listed twice");
+        }
+        for (code, status) in FUNCTION_CODES {
+            assert!((400..=599).contains(status), "{code}: {status}");
+        }
+    }
+}

@@ -234,6 +234,49 @@ pub fn render() -> String {
     doc(
         &mut out,
         "",
+        "Every other code the edge functions answer with (Rust `error::FUNCTION_CODES`):\n\
+         HTTP plumbing, upstream timeouts, the database, the session rules, the local gateway.",
+    );
+    out.push_str("export type FunctionErrorCode =\n");
+    for (i, (code, _)) in crate::error::FUNCTION_CODES.iter().enumerate() {
+        out.push_str(&format!(
+            "  | \"{code}\"{}\n",
+            if i + 1 == crate::error::FUNCTION_CODES.len() {
+                ";"
+            } else {
+                ""
+            }
+        ));
+    }
+    out.push('\n');
+    doc(
+        &mut out,
+        "",
+        "The HTTP status each function code answers with.",
+    );
+    out.push_str(
+        "export const FUNCTION_ERROR_STATUS: Readonly<Record<FunctionErrorCode, number>> = {\n",
+    );
+    for (code, status) in crate::error::FUNCTION_CODES {
+        out.push_str(&format!("  {code}: {status},\n"));
+    }
+    out.push_str("};\n\n");
+    doc(
+        &mut out,
+        "",
+        "Codes that are never an HTTP error body (Rust `error::REPORT_CODES`): problems of the\n\
+         configuration and health reports, the reconciler's summary, the SQL functions' refusals.",
+    );
+    out.push_str("export const REPORT_CODES = [\n");
+    for code in crate::error::REPORT_CODES {
+        out.push_str(&format!("  \"{code}\",\n"));
+    }
+    out.push_str("] as const;\n\n");
+    doc(&mut out, "", "A code of {@linkcode REPORT_CODES}.");
+    out.push_str("export type ReportCode = (typeof REPORT_CODES)[number];\n\n");
+    doc(
+        &mut out,
+        "",
         "Codes of warnings: accepted, but worth fixing (Rust `Warning::code`).",
     );
     out.push_str(&format!(

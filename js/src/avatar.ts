@@ -68,4 +68,5 @@ export type {
 } from "./reconcile.ts";
 export { EdgePolicy } from "./policy.ts";
 export type { MintedToken, PlanStep, TokenPlan, TokenPlanRoom } from "./policy.ts";
-export { VAULT_SECRET_NAMES } from "./generated.ts";
+export { FUNCTION_ERROR_STATUS, REPORT_CODES, VAULT_SECRET_NAMES } from "./generated.ts";
+export type { FunctionErrorCode, ReportCode } from "./generated.ts";

@@ -4,14 +4,21 @@
  * `{error: {code, message}}`, body limits, and routing relative to the
  * function's own path.
  */
-import { EdgeError } from "livekit-tavus-edge";
+import { EdgeError, type ErrorCode } from "livekit-tavus-edge";
+import type { FunctionErrorCode } from "livekit-tavus-edge/avatar";
 import { jsonLogger, type Logger } from "./log.ts";
+
+/**
+ * Every code an HTTP error body of the functions can carry: the core's and the
+ * functions' own, both generated from the core's tables (`js/src/generated.ts`).
+ */
+export type Code = ErrorCode | FunctionErrorCode;
 
 /** An error that becomes an HTTP response with a stable code. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: Code,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -25,7 +32,7 @@ export class HttpError extends Error {
  * {@linkcode HttpError}'s own, else `ERR_INTERNAL` (never the error's text,
  * which may carry request data).
  */
-export function codeOf(e: unknown): string {
+export function codeOf(e: unknown): Code {
   return e instanceof HttpError ? e.code : "ERR_INTERNAL";
 }
 
@@ -271,7 +278,7 @@ export async function fetchWithTimeout(
   init: RequestInit,
   timeoutMs: number,
   service: string,
-  codes: { timeout: string; network: string },
+  codes: { timeout: FunctionErrorCode; network: FunctionErrorCode },
 ): Promise<Response> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -296,7 +303,7 @@ export function timedFetch(
   fetchFn: typeof fetch,
   timeoutMs: number,
   service: string,
-  codes: { timeout: string; network: string },
+  codes: { timeout: FunctionErrorCode; network: FunctionErrorCode },
 ): typeof fetch {
   return ((input: string | URL | Request, init?: RequestInit) => {
     if (input instanceof Request) {

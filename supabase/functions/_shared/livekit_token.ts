@@ -9,6 +9,7 @@
 import type { RoomAgentDispatchGrant } from "livekit-tavus-edge";
 import {
   conversationName as makeConversationName,
+  type ReportCode,
   type TokenPlan,
   type ValidScenario,
 } from "livekit-tavus-edge/avatar";
@@ -16,6 +17,7 @@ import { type Caller } from "./auth.ts";
 import { Context, type FunctionDeps } from "./context.ts";
 import {
   allowMethods,
+  type Code,
   codeOf,
   type Handler,
   HttpError,
@@ -473,7 +475,7 @@ async function reconcilerHealth(
   ctx: Context,
   s: Settings,
 ): Promise<{ status: unknown; problems: Record<string, string>[] }> {
-  const problem = (code: string, message: string, fix: string) => ({
+  const problem = (code: Code | ReportCode, message: string, fix: string) => ({
     code,
     variable: "RECONCILER",
     message,

@@ -26,9 +26,19 @@ import {
   parseConversationName,
   reconcilePlan,
   type ReconcilePlanInput,
+  type ReportCode,
 } from "livekit-tavus-edge/avatar";
 import { Context, type FunctionDeps } from "./context.ts";
-import { allowMethods, codeOf, type Handler, HttpError, json, subPath, withHttp } from "./http.ts";
+import {
+  allowMethods,
+  type Code,
+  codeOf,
+  type Handler,
+  HttpError,
+  json,
+  subPath,
+  withHttp,
+} from "./http.ts";
 import type { EndedSession, ReconcileSessionRow, SessionStore } from "./sessions.ts";
 import type { Settings } from "./settings.ts";
 
@@ -137,7 +147,7 @@ export async function reconcileOnce(
     errors: [],
     truncated: false,
   };
-  const fail = (code: string) => {
+  const fail = (code: Code | ReportCode) => {
     summary.ok = false;
     if (!summary.errors.includes(code)) summary.errors.push(code);
   };

@@ -10,6 +10,7 @@
  * cap, ending exactly once, webhook idempotency.
  */
 import { matchesAnySecret } from "livekit-tavus-edge/avatar";
+import type { Code } from "./http.ts";
 
 /** How the avatar reaches the room. */
 export type SessionMode = "direct" | "agent" | "none";
@@ -621,7 +622,7 @@ export async function serveDevSessionStore(
   req: Request,
   secret: string,
 ): Promise<Response> {
-  const refuse = (status: number, code: string, message: string) =>
+  const refuse = (status: number, code: Code, message: string) =>
     Response.json({ error: { code, message } }, { status });
   const [, presented, method, ...rest] = new URL(req.url).pathname.split("/");
   if (

@@ -35,7 +35,7 @@ const CLIENT_OPTIONS = {
 const ROW_COLUMNS =
   "id,user_id,scenario_id,room_name,mode,conversation_id,status,expires_at" as const;
 
-const DB_CODES = { timeout: "ERR_DATABASE_TIMEOUT", network: "ERR_DATABASE_UNAVAILABLE" };
+const DB_CODES = { timeout: "ERR_DATABASE_TIMEOUT", network: "ERR_DATABASE_UNAVAILABLE" } as const;
 
 type Rpc = Database["public"]["Functions"];
 type DbRow = Pick<

@@ -27,8 +27,8 @@ import {
 import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
 import type { LiveKitSettings } from "./settings.ts";
 
-const TAVUS_CODES = { timeout: "ERR_TAVUS_TIMEOUT", network: "ERR_TAVUS_NETWORK" };
-const LIVEKIT_CODES = { timeout: "ERR_LIVEKIT_TIMEOUT", network: "ERR_LIVEKIT_NETWORK" };
+const TAVUS_CODES = { timeout: "ERR_TAVUS_TIMEOUT", network: "ERR_TAVUS_NETWORK" } as const;
+const LIVEKIT_CODES = { timeout: "ERR_LIVEKIT_TIMEOUT", network: "ERR_LIVEKIT_NETWORK" } as const;
 
 function coded<T>(f: () => T, status = 502): T {
   try {
