@@ -14,13 +14,13 @@
  * Reads AUTH_JWT_SECRET, AUTH_JWT_ISSUER, DEV_USER_EMAIL, DEV_USER_PASSWORD
  * (scripts/dev.env) from the environment.
  */
-import { SignJWT } from "jose";
+import { DEV_USER, devAccessToken } from "../scripts/dev-tools.ts";
 
 const demoDir = new URL(".", import.meta.url).pathname;
 const root = new URL("..", import.meta.url).pathname;
 
-/** The development user of scripts/serve.sh (the same id scripts/dev-tools.ts uses). */
-export const DEV_USER_ID = "00000000-0000-4000-8000-00000000da7a";
+/** The development user of scripts/serve.sh (scripts/dev-tools.ts). */
+export const DEV_USER_ID = DEV_USER;
 /** What the page sends as `apikey` (a real page sends the project's publishable key). */
 export const DEMO_ANON_KEY = "sb_publishable_demo-local-development-key";
 
@@ -124,20 +124,14 @@ export function startDemoServer(o: DemoOptions): DemoServer {
         }
         const now = Math.floor(Date.now() / 1000);
         const expiresIn = 3600;
-        const accessToken = await new SignJWT({
+        const accessToken = await devAccessToken({
           sub: userId,
-          role: "authenticated",
-          aud: "authenticated",
-          iss: o.issuer,
+          secret: o.jwtSecret,
+          issuer: o.issuer,
           email: o.email,
-          session_id: crypto.randomUUID(),
-          is_anonymous: false,
-          aal: "aal1",
-          amr: [{ method: "password", timestamp: now }],
-          iat: now,
-          exp: now + expiresIn,
-        }).setProtectedHeader({ alg: "HS256", typ: "JWT" })
-          .sign(new TextEncoder().encode(o.jwtSecret));
+          expiresIn,
+          now,
+        });
         return Response.json({
           access_token: accessToken,
           token_type: "bearer",
