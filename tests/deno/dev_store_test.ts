@@ -18,9 +18,6 @@ const ENV = {
   AUTH_JWT_SECRET: JWT_SECRET,
   AUTH_JWT_ISSUER: "http://127.0.0.1:54321/auth/v1",
   AVATAR_MODE: "direct",
-  PATH: Deno.env.get("PATH") ?? "",
-  HOME: Deno.env.get("HOME") ?? "",
-  DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
 };
 
 Deno.test("the gateway's public port does not serve the session store", async () => {

@@ -19,9 +19,6 @@ const ISSUER = "http://127.0.0.1:54321/auth/v1";
 const API_KEY = "hostile-api-key";
 const USER = "3b241101-e2bb-4255-8caf-4136c566a962";
 const ENV = {
-  PATH: Deno.env.get("PATH") ?? "",
-  HOME: Deno.env.get("HOME") ?? "",
-  DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
   LIVEKIT_API_KEY: API_KEY,
   LIVEKIT_API_SECRET: secret("LIVEKIT_API_SECRET"),
   LIVEKIT_WS_URL: "ws://127.0.0.1:7880",

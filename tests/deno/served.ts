@@ -19,6 +19,15 @@ export function freePort(): number {
   return port;
 }
 
+/** What the gateway and its functions need of this process's environment to run Deno at all. */
+const PROCESS_ENV = Object.fromEntries(
+  ["PATH", "HOME", "DENO_DIR"].map((k) => [k, Deno.env.get(k) ?? ""]),
+);
+
+/**
+ * Serves every function with `env` as the whole environment (besides
+ * `PATH`, `HOME` and `DENO_DIR`, passed on from this process).
+ */
 export async function serveFunctions(
   env: Record<string, string>,
   gatewayArgs: string[] = [],
@@ -34,7 +43,7 @@ export async function serveFunctions(
       String(port),
       ...gatewayArgs,
     ],
-    env,
+    env: { ...PROCESS_ENV, ...env },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",

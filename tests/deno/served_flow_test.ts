@@ -13,18 +13,11 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { ADA, JWT_SECRET } from "./fixtures.ts";
 import { serveFunctions } from "./served.ts";
 
-const PROCESS = {
-  PATH: Deno.env.get("PATH") ?? "",
-  HOME: Deno.env.get("HOME") ?? "",
-  DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
-};
-
 async function stack(mode: "direct" | "agent") {
   const supabase = startSupabase({ jwtSecret: JWT_SECRET });
   const tavus = startTavus();
   const livekit = startLiveKit({ apiSecret: "a-development-secret-of-thirty-two-bytes" });
   const env = {
-    ...PROCESS,
     LIVEKIT_API_KEY: "devkey",
     LIVEKIT_API_SECRET: "a-development-secret-of-thirty-two-bytes",
     LIVEKIT_WS_URL: livekit.wsUrl,

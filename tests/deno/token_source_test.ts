@@ -14,9 +14,6 @@ import { startLiveKit } from "../standins/livekit.ts";
 Deno.test("livekit-client TokenSource.endpoint gets a usable token from the served function", async () => {
   const livekit = startLiveKit();
   const served = await serveFunctions({
-    PATH: Deno.env.get("PATH") ?? "",
-    HOME: Deno.env.get("HOME") ?? "",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
     LIVEKIT_API_KEY: "devkey",
     LIVEKIT_API_SECRET: "secret",
     LIVEKIT_WS_URL: livekit.wsUrl,

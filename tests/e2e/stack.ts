@@ -134,9 +134,6 @@ export async function startStack(mode: "direct" | "agent"): Promise<Stack> {
     cleanups.push(() => livekit.close());
 
     const served = await serveFunctions({
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
       LIVEKIT_API_KEY: API_KEY,
       LIVEKIT_API_SECRET: API_SECRET,
       LIVEKIT_WS_URL: livekit.wsUrl,
