@@ -9,7 +9,7 @@
 export type LogValue = string | number | boolean | null | undefined;
 
 /** The levels, least severe first (`LOG_LEVEL` names the least one written). */
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** A log sink: level, event name, fields. */
 export type Logger = (

@@ -44,13 +44,13 @@ import type { Settings } from "./settings.ts";
 
 const FUNCTION_NAME = "reconcile";
 /** Conversations per page of Tavus' listing. */
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 /** Pages read per pass (20 × 100 active conversations); the rest waits for the next pass. */
-export const MAX_PAGES = 20;
+const MAX_PAGES = 20;
 /** Sessions read per pass for each of: expiry, owed ends, room checks. */
-export const BATCH = 200;
+const BATCH = 200;
 /** How long the lease lasts: longer than a pass may take. */
-export const LEASE_SECONDS = 180;
+const LEASE_SECONDS = 180;
 /** After this long a pass starts no new action (the rest waits for the next pass). */
 const WORK_BUDGET_MS = 100_000;
 /** Upstream calls in flight at once. */
@@ -117,7 +117,7 @@ async function each<T>(
  * One reconciler pass. Throws only when it cannot start (lease or database);
  * each failed action is counted and logged, and the pass carries on.
  */
-export async function reconcileOnce(
+async function reconcileOnce(
   ctx: Context,
   s: Settings,
   store: SessionStore,
