@@ -118,7 +118,11 @@ export function startLiveKit(options: LiveKitOptions = {}): LiveKitStandIn {
         return reply({});
       }
       case "CreateRoom": {
-        const name = String(body.name);
+        if (typeof body.name !== "string" || body.name === "") {
+          rec.problems.push("CreateRoom without name");
+          return twirp(400, "invalid_argument", "name is required");
+        }
+        const name = body.name;
         if (!rooms.has(name)) {
           rooms.add(name);
           // Agents in CreateRoom are dispatched when this call creates the room.
