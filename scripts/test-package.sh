@@ -18,7 +18,12 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-if [ ! -f js/dist/src/mod.js ]; then bash scripts/build.sh || exit 1; fi
+# Build first when the package is missing or older than its sources (run alone after an edit,
+# the suite would otherwise test a stale tarball and pass).
+if [ ! -f js/dist/src/mod.js ] ||
+  [ -n "$(find js/src src Cargo.toml js/package.json -newer js/dist/src/mod.js -print -quit)" ]; then
+  bash scripts/build.sh || exit 1
+fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
