@@ -6,7 +6,7 @@
  * when it is loaded and keeps it for `SCENARIO_CACHE_SECONDS`
  * (`EdgePolicy.plan`), and asks for a row only when it has none.
  */
-import { createClient } from "@supabase/supabase-js";
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import type { Scenario } from "livekit-tavus-edge/avatar";
 import defaults from "./default_scenarios.json" with { type: "json" };
 import { HttpError, timedFetch } from "./http.ts";
@@ -36,28 +36,27 @@ export class EmbeddedScenarios implements ScenarioSource {
 
 /** `public.avatar_configs` through supabase-js with the caller's JWT. */
 export class SupabaseScenarios implements ScenarioSource {
-  readonly #fetch: typeof fetch;
+  /** One client per instance; the caller's JWT is set on each query. */
+  readonly #client: SupabaseClient;
 
-  constructor(
-    private readonly supabase: SupabaseSettings,
-    fetchFn: typeof fetch,
-    timeoutMs: number,
-  ) {
-    this.#fetch = timedFetch(fetchFn, timeoutMs, "Supabase", {
-      timeout: "ERR_DATABASE_TIMEOUT",
-      network: "ERR_DATABASE_UNAVAILABLE",
+  constructor(supabase: SupabaseSettings, fetchFn: typeof fetch, timeoutMs: number) {
+    this.#client = createClient(supabase.url, supabase.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      db: { retry: false },
+      global: {
+        fetch: timedFetch(fetchFn, timeoutMs, "Supabase", {
+          timeout: "ERR_DATABASE_TIMEOUT",
+          network: "ERR_DATABASE_UNAVAILABLE",
+        }),
+      },
     });
   }
 
   async load(scenarioId: string, callerJwt: string): Promise<Scenario | null> {
-    const client = createClient(this.supabase.url, this.supabase.anonKey, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      db: { retry: false },
-      global: { fetch: this.#fetch, headers: { Authorization: `Bearer ${callerJwt}` } },
-    });
     try {
-      return (await client.from("avatar_configs").select(COLUMNS).eq("scenario_id", scenarioId)
-        .maybeSingle().throwOnError()).data as Scenario | null;
+      return (await this.#client.from("avatar_configs").select(COLUMNS)
+        .eq("scenario_id", scenarioId).maybeSingle()
+        .setHeader("Authorization", `Bearer ${callerJwt}`).throwOnError()).data as Scenario | null;
     } catch (e) {
       if (e instanceof HttpError) throw e;
       const code = (e as { code?: unknown })?.code;

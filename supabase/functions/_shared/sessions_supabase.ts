@@ -120,19 +120,24 @@ function dbError(e: unknown, call: string): Error {
 /** Sessions in Postgres through PostgREST. */
 export class SupabaseSessionStore implements SessionStore {
   readonly #service: SupabaseClient<Database>;
-  readonly #fetch: typeof fetch;
+  /** Reads made with a caller's JWT (set per query): one client, not one per request. */
+  readonly #user: SupabaseClient<Database>;
   #marker: string | null = null;
 
   constructor(
-    private readonly supabase: SupabaseSettings,
+    supabase: SupabaseSettings,
     fetchFn: typeof fetch,
     timeoutMs: number,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.#fetch = timedFetch(fetchFn, timeoutMs, "Supabase", DB_CODES);
+    const global = { fetch: timedFetch(fetchFn, timeoutMs, "Supabase", DB_CODES) };
     this.#service = createClient<Database>(supabase.url, supabase.serviceRoleKey, {
       ...CLIENT_OPTIONS,
-      global: { fetch: this.#fetch },
+      global,
+    });
+    this.#user = createClient<Database>(supabase.url, supabase.anonKey, {
+      ...CLIENT_OPTIONS,
+      global,
     });
   }
 
@@ -309,17 +314,13 @@ export class SupabaseSessionStore implements SessionStore {
     filter: { roomName?: string; scenarioId?: string },
     callerJwt: string,
   ): Promise<SessionRow[]> {
-    const user = createClient<Database>(this.supabase.url, this.supabase.anonKey, {
-      ...CLIENT_OPTIONS,
-      global: { fetch: this.#fetch, headers: { Authorization: `Bearer ${callerJwt}` } },
-    });
-    let q = user.from("avatar_sessions").select(ROW_COLUMNS).eq("user_id", userId)
+    let q = this.#user.from("avatar_sessions").select(ROW_COLUMNS).eq("user_id", userId)
       .in("status", ["starting", "live"]).gt("expires_at", this.now().toISOString());
     if (filter.roomName !== undefined) q = q.eq("room_name", filter.roomName);
     if (filter.scenarioId !== undefined) q = q.eq("scenario_id", filter.scenarioId);
     try {
       const { data } = await q.order("created_at", { ascending: false }).limit(20)
-        .throwOnError();
+        .setHeader("Authorization", `Bearer ${callerJwt}`).throwOnError();
       return (data ?? []).map((r) => toRow(r)!);
     } catch (e) {
       throw dbError(e, "avatar_sessions of the caller");
