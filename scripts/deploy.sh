@@ -84,4 +84,5 @@ if ((dry_run)); then
   log "dry run: $step commands printed, none run; the offline checks passed"
 else
   log "deployed: https://$ref.supabase.co/functions/v1/${functions[0]}; point LiveKit's webhook at https://$ref.supabase.co/functions/v1/livekit-webhook"
+  log "then put RECONCILE_URL (https://$ref.supabase.co/functions/v1/reconcile) and RECONCILE_KEY in Vault: docs/reconciler.md"
 fi
