@@ -12,11 +12,19 @@ import {
   MemorySessionStore,
   type SessionStore,
 } from "../../supabase/functions/_shared/sessions.ts";
-import { allProblems } from "../standins/common.ts";
-import { signedWebhook, startLiveKit, webhookEvent } from "../standins/livekit.ts";
-import { startTavus, type TavusOptions } from "../standins/tavus.ts";
+import { signedWebhook, webhookEvent } from "../standins/livekit.ts";
+import type { TavusOptions } from "../standins/tavus.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { ADA, auth, captureLog, devEnv, errorOf, JWT_SECRET, post, userJwt } from "./fixtures.ts";
+import {
+  ADA,
+  auth,
+  captureLog,
+  errorOf,
+  JWT_SECRET,
+  post,
+  upstreams,
+  userJwt,
+} from "./fixtures.ts";
 
 const TOKEN = "http://local/livekit-token";
 const HOOK = "http://local/livekit-webhook";
@@ -46,17 +54,14 @@ function flaky(store: SessionStore) {
 }
 
 function world(tavusOptions: TavusOptions = {}, env: Record<string, string> = {}) {
-  const tavus = startTavus(tavusOptions);
-  const livekit = startLiveKit();
+  const up = upstreams(tavusOptions);
+  const { tavus, livekit } = up;
   const memory = new MemorySessionStore();
   const db = flaky(memory);
   const logs = captureLog();
   const deps = {
     env: () =>
-      devEnv({
-        LIVEKIT_WS_URL: livekit.wsUrl,
-        TAVUS_API_KEY: tavus.apiKey,
-        TAVUS_API_URL: tavus.url,
+      up.env({
         TAVUS_CALLBACK_SECRET: SECRET,
         FUNCTIONS_BASE_URL: "https://abc.supabase.co/functions/v1",
         ...env,
@@ -82,11 +87,7 @@ function world(tavusOptions: TavusOptions = {}, env: Record<string, string> = {}
     deliver,
     callback,
     active,
-    close: async () => {
-      assertEquals(allProblems([...tavus.requests, ...livekit.requests]), []);
-      await tavus.close();
-      await livekit.close();
-    },
+    close: up.close,
   };
 }
 

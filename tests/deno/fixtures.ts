@@ -4,8 +4,11 @@
  * injected (env, clock, fetch, log, stores), so tests call them directly.
  */
 import { hs256Jwt, userClaims } from "../standins/supabase.ts";
+import { allProblems } from "../standins/common.ts";
+import { startLiveKit } from "../standins/livekit.ts";
+import { startTavus, type TavusOptions } from "../standins/tavus.ts";
 import type { Logger, LogValue } from "../../supabase/functions/_shared/log.ts";
-import { assert } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 
 /** The development auth secret (also in scripts/dev.env). */
 export const JWT_SECRET = "dev-only-jwt-secret-for-local-functions-0123456789";
@@ -27,6 +30,35 @@ export function devEnv(extra: Record<string, string> = {}): Record<string, strin
     AUTH_JWT_SECRET: JWT_SECRET,
     AUTH_JWT_ISSUER: ISSUER,
     ...extra,
+  };
+}
+
+/**
+ * The upstreams of the handlers on loopback: the Tavus and LiveKit stand-ins,
+ * {@linkcode devEnv} pointed at them, and a `close` that fails the test when
+ * either received a request off the documented API.
+ */
+export function upstreams(tavusOptions: TavusOptions = {}) {
+  const tavus = startTavus(tavusOptions);
+  const livekit = startLiveKit();
+  return {
+    tavus,
+    livekit,
+    env: (extra: Record<string, string> = {}) =>
+      devEnv({
+        LIVEKIT_WS_URL: livekit.wsUrl,
+        TAVUS_API_KEY: tavus.apiKey,
+        TAVUS_API_URL: tavus.url,
+        ...extra,
+      }),
+    close: async () => {
+      try {
+        assertEquals(allProblems([...tavus.requests, ...livekit.requests]), []);
+      } finally {
+        await tavus.close();
+        await livekit.close();
+      }
+    },
   };
 }
 

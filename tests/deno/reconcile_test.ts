@@ -15,9 +15,8 @@ import { SupabaseSessionStore } from "../../supabase/functions/_shared/sessions_
 import { HttpError } from "../../supabase/functions/_shared/http.ts";
 import { EmbeddedScenarios } from "../../supabase/functions/_shared/scenarios.ts";
 import { allProblems } from "../standins/common.ts";
-import { startLiveKit } from "../standins/livekit.ts";
 import { postgresAvailable, startPostgres, startPostgrest } from "../standins/postgres.ts";
-import { startTavus, type TavusConversation, type TavusOptions } from "../standins/tavus.ts";
+import type { startTavus, TavusConversation, TavusOptions } from "../standins/tavus.ts";
 import { assert, assertEquals } from "./assert.ts";
 import {
   ADA,
@@ -28,6 +27,7 @@ import {
   errorOf,
   JWT_SECRET,
   post,
+  upstreams,
   userJwt,
 } from "./fixtures.ts";
 
@@ -107,19 +107,12 @@ async function world(
   tavusOptions: TavusOptions = {},
   env: Record<string, string> = {},
 ) {
-  const tavus = startTavus(tavusOptions);
-  const livekit = startLiveKit();
+  const up = upstreams(tavusOptions);
+  const { tavus, livekit } = up;
   const db = await make();
   const logs = captureLog();
   const deps = {
-    env: () =>
-      devEnv({
-        LIVEKIT_WS_URL: livekit.wsUrl,
-        TAVUS_API_KEY: tavus.apiKey,
-        TAVUS_API_URL: tavus.url,
-        SUPABASE_SECRET_KEYS: JSON.stringify({ default: SERVICE_KEY }),
-        ...env,
-      }),
+    env: () => up.env({ SUPABASE_SECRET_KEYS: JSON.stringify({ default: SERVICE_KEY }), ...env }),
     sessions: db.store,
     scenarios: new EmbeddedScenarios(),
     log: logs.log,
@@ -152,10 +145,8 @@ async function world(
     active,
     close: async () => {
       try {
-        assertEquals(allProblems([...tavus.requests, ...livekit.requests]), []);
+        await up.close();
       } finally {
-        await tavus.close();
-        await livekit.close();
         await db.close();
       }
     },

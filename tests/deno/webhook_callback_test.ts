@@ -7,9 +7,7 @@ import { createTokenHandler } from "../../supabase/functions/_shared/livekit_tok
 import { createWebhookHandler } from "../../supabase/functions/_shared/livekit_webhook.ts";
 import { createTavusCallbackHandler } from "../../supabase/functions/_shared/tavus_callback.ts";
 import { MemorySessionStore } from "../../supabase/functions/_shared/sessions.ts";
-import { allProblems } from "../standins/common.ts";
-import { signedWebhook, startLiveKit, webhookEvent } from "../standins/livekit.ts";
-import { startTavus } from "../standins/tavus.ts";
+import { signedWebhook, webhookEvent } from "../standins/livekit.ts";
 import { assert, assertEquals } from "./assert.ts";
 import {
   ADA,
@@ -20,6 +18,7 @@ import {
   errorOf,
   JWT_SECRET,
   post,
+  upstreams,
   userJwt,
 } from "./fixtures.ts";
 
@@ -29,19 +28,12 @@ const CALLBACK = "http://local/tavus-callback";
 const SECRET = "cb-secret-0123456789abcdefghij";
 
 function world(env: Record<string, string> = {}) {
-  const tavus = startTavus();
-  const livekit = startLiveKit();
+  const up = upstreams();
+  const { tavus, livekit } = up;
   const sessions = new MemorySessionStore();
   const logs = captureLog();
   const deps = {
-    env: () =>
-      devEnv({
-        LIVEKIT_WS_URL: livekit.wsUrl,
-        TAVUS_API_KEY: tavus.apiKey,
-        TAVUS_API_URL: tavus.url,
-        TAVUS_CALLBACK_SECRET: SECRET,
-        ...env,
-      }),
+    env: () => up.env({ TAVUS_CALLBACK_SECRET: SECRET, ...env }),
     sessions,
     log: logs.log,
   };
@@ -75,11 +67,7 @@ function world(env: Record<string, string> = {}) {
     deliver,
     hook,
     callback,
-    close: async () => {
-      assertEquals(allProblems([...tavus.requests, ...livekit.requests]), []);
-      await tavus.close();
-      await livekit.close();
-    },
+    close: up.close,
   };
 }
 
