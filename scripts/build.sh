@@ -29,6 +29,7 @@ trap 'rm -rf "$tmp"' EXIT
 wasm-bindgen --target web --omit-default-module-path --no-typescript-docs 2>/dev/null \
   --out-dir "$tmp" --out-name livekit_tavus_edge "$raw_in" ||
   wasm-bindgen --target web --omit-default-module-path --out-dir "$tmp" --out-name livekit_tavus_edge "$raw_in"
+node scripts/patch-glue.mjs "$tmp/livekit_tavus_edge.js"
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --strip-debug --strip-producers \

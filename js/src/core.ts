@@ -77,6 +77,35 @@ function unsendable(v: unknown, path: string, depth: number): string | null {
 }
 
 /**
+ * Whether JSON carries `v` exactly: `unsendable(v, "", depth) === null`,
+ * without building a path string per member (the hot path; the path is built
+ * only for the message, when something cannot be sent). A plain object (its
+ * prototype `Object.prototype` or `null`) cannot be an instance of a built-in.
+ */
+function sendable(v: unknown, depth: number): boolean {
+  if (typeof v !== "object") {
+    return typeof v !== "function" && typeof v !== "symbol" && typeof v !== "bigint";
+  }
+  if (v === null) return true;
+  if (depth > 64) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!sendable(v[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null && BUILT_INS.some((t) => v instanceof t)) {
+    return false;
+  }
+  if (ArrayBuffer.isView(v) || typeof (v as { toJSON?: unknown }).toJSON === "function") {
+    return false;
+  }
+  for (const k of Object.keys(v)) {
+    if (!sendable((v as Record<string, unknown>)[k], depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
  * `value` as JSON text for the core; a value JSON cannot carry (see
  * `unsendable`) is an {@linkcode EdgeError} with `code`, naming where it is.
  *
@@ -86,7 +115,7 @@ function unsendable(v: unknown, path: string, depth: number): string | null {
  * ```
  */
 export function json(value: unknown, code: ErrorCode): string {
-  const bad = unsendable(value, "", 0);
+  const bad = sendable(value, 0) ? null : unsendable(value, "", 0);
   if (bad !== null) {
     throw new EdgeError(
       code,

@@ -59,7 +59,14 @@ export function createAccessToken(
   apiSecret: string,
   options: AccessTokenOptions = {},
 ): string {
-  const { currentDate, onWarning, ...given } = options;
+  const { currentDate, onWarning } = options;
+  // A plain object without them (the usual case) is sent as it is: no copy.
+  const proto = Object.getPrototypeOf(options);
+  const given: Omit<AccessTokenOptions, "currentDate" | "onWarning"> =
+    currentDate === undefined && onWarning === undefined &&
+      (proto === Object.prototype || proto === null)
+      ? options
+      : withoutLocal(options);
   try {
     const claims = plainGrants(given);
     // JSON cannot carry NaN or Infinity: let the core refuse them as lifetimes.
@@ -79,6 +86,14 @@ export function createAccessToken(
   } catch (e) {
     rethrow(e);
   }
+}
+
+/** The options without the two that stay on this side. */
+function withoutLocal(
+  options: AccessTokenOptions,
+): Omit<AccessTokenOptions, "currentDate" | "onWarning"> {
+  const { currentDate: _date, onWarning: _warn, ...given } = options;
+  return given;
 }
 
 /**
