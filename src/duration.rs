@@ -194,6 +194,15 @@ fn exact(negative: bool, int: &str, frac: &str, exp: i64, scale: u64) -> Result<
 /// assert!(number_seconds("604801").is_err());
 /// ```
 pub fn number_seconds(text: &str) -> Result<i64> {
+    // The usual lifetime, a plain positive integer within the limit, needs no
+    // big arithmetic (the exact path below gives the same for these: tested).
+    let b = text.as_bytes();
+    if (1..=6).contains(&b.len()) && b[0] != b'0' && b.iter().all(u8::is_ascii_digit) {
+        let n = b.iter().fold(0, |n, &d| n * 10 + i64::from(d - b'0'));
+        if n <= MAX_TTL_SECONDS {
+            return Ok(n);
+        }
+    }
     let (negative, rest) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text),
@@ -244,5 +253,20 @@ pub fn ttl_seconds(ttl: Option<&Ttl>) -> Result<i64> {
         None => Ok(DEFAULT_TTL_SECONDS),
         Some(Ttl::Seconds(s)) => check_seconds(*s),
         Some(Ttl::Text(t)) => parse_duration(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_integers_take_the_short_path_to_the_same_answer() {
+        let samples = (1..=MAX_TTL_SECONDS + 2).step_by(997);
+        for n in samples.chain([1, 9, 10, 99_999, 604_800, 604_801, 999_999]) {
+            let text = n.to_string();
+            let long = exact(false, &text, "", 0, 1).map_err(|e| e.code());
+            assert_eq!(number_seconds(&text).map_err(|e| e.code()), long, "{n}");
+        }
     }
 }

@@ -1,9 +1,11 @@
-//! SHA-256, HMAC-SHA256 and base64, on `sha2`'s block function alone.
+//! SHA-256 and HMAC-SHA256 on `sha2`'s block function alone, and the strict
+//! base64 of [`lte_engine::base64`] (re-exported here).
 //!
 //! An [`HmacKey`] is a secret imported once: the SHA-256 states after its
 //! inner and outer pads, so each MAC afterwards hashes only the message (and
-//! one outer block). Base64 is strict: base64url without padding, canonical
-//! trailing bits, nothing but the alphabet.
+//! one outer block).
+
+pub use lte_engine::base64::{b64_encode, b64url_decode, b64url_encode_into};
 
 use sha2::digest::generic_array::GenericArray;
 
@@ -101,126 +103,6 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     HmacKey::new(key).mac(message)
 }
 
-const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Each byte's base64url value; 64 for bytes outside the alphabet.
-const DECODE: [u8; 256] = {
-    let mut t = [64u8; 256];
-    let mut i = 0;
-    while i < 64 {
-        t[URL[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
-
-fn encode(alphabet: &[u8; 64], data: &[u8], out: &mut String, pad: bool) {
-    let whole = data.len() / 3 * 3;
-    let rest = data.len() - whole;
-    let len = whole / 3 * 4
-        + match (rest, pad) {
-            (0, _) => 0,
-            (_, true) => 4,
-            (r, false) => r + 1,
-        };
-    // Written by index into a buffer of the final length: one allocation, no
-    // per-character appends, no iterator calls in the loop.
-    let mut bytes = vec![b'='; len];
-    let (mut i, mut at) = (0, 0);
-    while i < whole {
-        let n = u32::from(data[i]) << 16 | u32::from(data[i + 1]) << 8 | u32::from(data[i + 2]);
-        bytes[at] = alphabet[(n >> 18) as usize & 63];
-        bytes[at + 1] = alphabet[(n >> 12) as usize & 63];
-        bytes[at + 2] = alphabet[(n >> 6) as usize & 63];
-        bytes[at + 3] = alphabet[n as usize & 63];
-        i += 3;
-        at += 4;
-    }
-    if rest > 0 {
-        let n = u32::from(data[i]) << 16
-            | if rest == 2 {
-                u32::from(data[i + 1]) << 8
-            } else {
-                0
-            };
-        bytes[at] = alphabet[(n >> 18) as usize & 63];
-        bytes[at + 1] = alphabet[(n >> 12) as usize & 63];
-        if rest == 2 {
-            bytes[at + 2] = alphabet[(n >> 6) as usize & 63];
-        }
-    }
-    // Only alphabet bytes (and padding) were written.
-    out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
-}
-
-/// Appends the base64url of `data`, without padding.
-pub fn b64url_encode_into(data: &[u8], out: &mut String) {
-    encode(URL, data, out, false);
-}
-
-/// The standard (padded) base64 of `data`.
-pub fn b64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    encode(STD, data, &mut out, true);
-    out
-}
-
-/// Strict base64url decoding: no padding, no whitespace, canonical trailing bits.
-///
-/// ```
-/// use livekit_tavus_edge::hash::b64url_decode;
-/// assert_eq!(b64url_decode("aGk").unwrap(), b"hi");
-/// assert!(b64url_decode("aGk=").is_none());
-/// assert!(b64url_decode("aGl").is_none());
-/// ```
-pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.as_bytes();
-    let rest = s.len() % 4;
-    if rest == 1 {
-        return None;
-    }
-    let whole = s.len() - rest;
-    let mut out = vec![0u8; whole / 4 * 3 + rest.saturating_sub(1)];
-    let (mut i, mut at) = (0, 0);
-    while i < whole {
-        let (a, b, c, d) = (
-            DECODE[s[i] as usize],
-            DECODE[s[i + 1] as usize],
-            DECODE[s[i + 2] as usize],
-            DECODE[s[i + 3] as usize],
-        );
-        if (a | b | c | d) & 64 != 0 {
-            return None;
-        }
-        let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
-        out[at] = (n >> 16) as u8;
-        out[at + 1] = (n >> 8) as u8;
-        out[at + 2] = n as u8;
-        i += 4;
-        at += 3;
-    }
-    if rest > 0 {
-        let mut n = 0u32;
-        for &b in &s[whole..] {
-            let v = DECODE[b as usize];
-            if v == 64 {
-                return None;
-            }
-            n = n << 6 | u32::from(v);
-        }
-        n <<= 6 * (4 - rest) as u32;
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        let keep = rest - 1;
-        // The bits past the last whole byte must be zero (one encoding per value).
-        if bytes[keep..].iter().any(|&b| b != 0) {
-            return None;
-        }
-        out[at..].copy_from_slice(&bytes[..keep]);
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,21 +142,5 @@ mod tests {
             )),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
-    }
-
-    #[test]
-    fn base64_round_trips_and_is_strict() {
-        for n in 0..10 {
-            let data: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
-            let mut s = String::new();
-            b64url_encode_into(&data, &mut s);
-            assert_eq!(b64url_decode(&s).unwrap(), data);
-            assert!(!s.contains('='));
-        }
-        for bad in ["a", "aGk=", "aG k", "aGl", "a+b/", "AB=="] {
-            assert!(b64url_decode(bad).is_none(), "{bad}");
-        }
-        assert_eq!(b64_encode(b"hi"), "aGk=");
-        assert_eq!(b64_encode(&[0xfb, 0xff]), "+/8=");
     }
 }

@@ -333,7 +333,7 @@ fn parse_header(bytes: &[u8], v: &Validation) -> Result<Header> {
 
 crate::json::schema! {
     /// The header members that decide how a token is checked (others are skipped).
-    HEADER("JwsHeader"): H {
+    pub(crate) HEADER("JwsHeader"): H {
         /// The algorithm.
         Alg "alg": crate::json::Ty::Any, crate::json::NULLABLE;
         /// The type.

@@ -11,17 +11,20 @@ pub mod config;
 pub mod duration;
 pub mod error;
 pub mod hash;
-pub mod json;
 pub mod jws;
 pub mod policy;
 pub mod reconcile;
 pub mod scenario;
 pub mod server_api;
+pub mod sizeclass;
 pub mod tavus;
 pub mod text;
 pub mod token;
 pub mod verify;
 pub mod webhook;
+
+/// The schema-driven JSON reader and writer (the `lte-engine` crate, built for speed).
+pub use lte_engine::json;
 
 #[cfg(test)]
 mod typescript;

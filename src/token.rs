@@ -229,7 +229,8 @@ pub(crate) fn mint_obj<'a>(
     options.set_str(C::Iss, api_key);
     options.set(C::Nbf, Val::Int(now));
     options.set(C::Exp, Val::Int(now + ttl));
-    let claims = json::write(CLAIMS, &options);
+    // Room for a full claim set at once (no regrowth while writing).
+    let claims = json::write_sized(CLAIMS, &options, 1024);
     let token = sign_claims(&claims, key)?;
     Ok(MintedToken {
         token,

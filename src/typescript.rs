@@ -418,3 +418,49 @@ fn every_schema_has_its_docs_and_a_unique_name() {
     let unique: std::collections::BTreeSet<_> = codes.iter().collect();
     assert_eq!(unique.len(), codes.len(), "a code appears twice");
 }
+
+/// The reader looks a key up from the last field it found onwards
+/// (`json::Parser::object`): that finds the same field as a search from the
+/// start only when no key names two fields of a schema.
+#[test]
+fn no_key_names_two_fields() {
+    fn snake(name: &str) -> String {
+        let mut out = String::new();
+        for c in name.chars() {
+            if c.is_ascii_uppercase() {
+                out.push('_');
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+    let mut all = schemas();
+    all.extend([
+        crate::claims::CLAIMS,
+        crate::jws::HEADER,
+        crate::verify::ISSUER,
+    ]);
+    for s in all {
+        let mut keys = std::collections::BTreeSet::new();
+        for f in s.fields {
+            assert!(keys.insert(f.name.to_owned()), "{}.{} twice", s.ts, f.name);
+        }
+        for f in s
+            .fields
+            .iter()
+            .filter(|f| f.flags & crate::json::PROTO != 0)
+        {
+            let proto = snake(f.name);
+            if proto != f.name {
+                assert!(
+                    keys.insert(proto),
+                    "{}.{}: its proto name is taken",
+                    s.ts,
+                    f.name
+                );
+            }
+        }
+    }
+}

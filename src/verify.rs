@@ -65,7 +65,7 @@ pub struct Claims {
 
 schema! {
     /// The issuer alone, to authenticate a token whose other claims are wrong.
-    ISSUER("Issuer"): Issuer {
+    pub(crate) ISSUER("Issuer"): Issuer {
         /// The API key.
         Iss "iss": Str;
     }

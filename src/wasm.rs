@@ -187,9 +187,35 @@ pub fn parse_duration(text: &str) -> Result<f64, JsValue> {
         .map_err(|e| throw(&e))
 }
 
-/// Verifies a webhook (the body's exact bytes) and returns its event JSON.
+/// Verifies a webhook (the body's exact bytes) and returns its event JSON, or
+/// `""` when that is the body itself (the caller has it already: no copy back).
 #[wasm_bindgen(js_name = receiveWebhook)]
 pub fn receive_webhook(
+    body: &[u8],
+    authorization: Option<String>,
+    keys: &str,
+    now: f64,
+    leeway: Option<f64>,
+    max_age: Option<f64>,
+) -> Result<String, JsValue> {
+    webhook_event(body, authorization, keys, now, leeway, max_age)
+}
+
+/// [`receive_webhook`] of a body given as text (its UTF-8 bytes are the body):
+/// copied into wasm memory once, with no intermediate byte array.
+#[wasm_bindgen(js_name = receiveWebhookText)]
+pub fn receive_webhook_text(
+    body: &str,
+    authorization: Option<String>,
+    keys: &str,
+    now: f64,
+    leeway: Option<f64>,
+    max_age: Option<f64>,
+) -> Result<String, JsValue> {
+    webhook_event(body.as_bytes(), authorization, keys, now, leeway, max_age)
+}
+
+fn webhook_event(
     body: &[u8],
     authorization: Option<String>,
     keys: &str,
@@ -210,8 +236,11 @@ pub fn receive_webhook(
         max_age: max_age.map(|a| whole_seconds(Some(a), -1)),
     };
     let lookup = |iss: &str| keys.iter().find(|(k, _)| k == iss).map(|(_, s)| Cached(s));
-    crate::webhook::receive_webhook(body, authorization.as_deref(), lookup, options)
-        .map_err(|e| throw(&e))
+    match crate::webhook::receive_webhook_event(body, authorization.as_deref(), lookup, options) {
+        Ok(Cow::Borrowed(_)) => Ok(String::new()),
+        Ok(Cow::Owned(event)) => Ok(event),
+        Err(e) => fail(e),
+    }
 }
 
 /// Decodes a webhook body without verifying anything (event JSON); see
@@ -554,5 +583,87 @@ impl EdgePolicy {
     #[wasm_bindgen(js_name = isServiceRoleJwt)]
     pub fn is_service_role_jwt(&self, token: &str, now: f64) -> bool {
         seconds(now).is_ok_and(|now| self.0.is_service_role_jwt(token, now))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The allocator: power-of-two size classes over linear memory ([`crate::sizeclass`]).
+// ---------------------------------------------------------------------------
+
+mod heap {
+    use crate::sizeclass::{class, Classes, Memory};
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::cell::UnsafeCell;
+
+    const PAGE: usize = 64 * 1024;
+
+    /// The module's linear memory.
+    struct Linear;
+
+    impl Memory for Linear {
+        #[inline(always)]
+        fn grow(&mut self, bytes: usize) -> Option<usize> {
+            let pages = core::arch::wasm32::memory_grow(0, bytes / PAGE);
+            (pages != usize::MAX).then_some(pages * PAGE)
+        }
+        #[inline(always)]
+        fn load(&self, addr: usize) -> usize {
+            // SAFETY: `addr` is a free block of at least 8 bytes, aligned to 8.
+            unsafe { *(addr as *const usize) }
+        }
+        #[inline(always)]
+        fn store(&mut self, addr: usize, value: usize) {
+            // SAFETY: as in `load`: the block is free, so no one else reads it.
+            unsafe { *(addr as *mut usize) = value }
+        }
+    }
+
+    struct Heap(UnsafeCell<Classes>);
+
+    // SAFETY: wasm32-unknown-unknown without atomics runs one thread.
+    unsafe impl Sync for Heap {}
+
+    #[global_allocator]
+    static HEAP: Heap = Heap(UnsafeCell::new(Classes::new()));
+
+    // SAFETY: blocks come from memory only this allocator grows, each handed out
+    // once until it is freed, aligned to its class (≥ the layout's size and
+    // alignment); one thread, so no reentrancy.
+    unsafe impl GlobalAlloc for Heap {
+        #[inline]
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            match class(layout.size(), layout.align()) {
+                Some(k) => (*self.0.get()).alloc(k, &mut Linear) as *mut u8,
+                None => std::ptr::null_mut(),
+            }
+        }
+
+        #[inline]
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            if let Some(k) = class(layout.size(), layout.align()) {
+                (*self.0.get()).free(ptr as usize, k, &mut Linear);
+            }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let old = class(layout.size(), layout.align());
+            let new = class(new_size, layout.align());
+            // The block already holds the new size: it stays (freed later under
+            // the new size's class, which a larger block serves as well).
+            if let (Some(o), Some(n)) = (old, new) {
+                if n <= o {
+                    return ptr;
+                }
+            }
+            let Some(n) = new else {
+                return std::ptr::null_mut();
+            };
+            let to = (*self.0.get()).alloc(n, &mut Linear) as *mut u8;
+            if !to.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, to, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+            to
+        }
     }
 }

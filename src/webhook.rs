@@ -23,6 +23,8 @@
 //! JavaScript), enums as names. `egressInfo` and `ingressInfo` are kept as the
 //! JSON objects that arrived.
 
+use std::borrow::Cow;
+
 use subtle::ConstantTimeEq;
 
 use crate::claims::{C, CLAIMS};
@@ -367,11 +369,11 @@ fn parse_event(body: &[u8]) -> Result<json::Read<'_>> {
 
 /// The event's JSON text: the body itself when it already is exactly the event
 /// model (the usual case: LiveKit writes the same fields), else rewritten.
-fn event_json(body: &[u8], read: &json::Read<'_>) -> String {
+fn event_json<'a>(body: &'a [u8], read: &json::Read<'_>) -> Cow<'a, str> {
     match std::str::from_utf8(body) {
         // UTF-8: `json::read` checked it.
-        Ok(text) if read.canonical => text.to_owned(),
-        _ => json::write(EVENT, &read.obj),
+        Ok(text) if read.canonical => Cow::Borrowed(text),
+        _ => Cow::Owned(json::write(EVENT, &read.obj)),
     }
 }
 
@@ -393,7 +395,7 @@ pub fn dangerous_decode_webhook_unverified(body: &[u8]) -> Result<String> {
     if body.len() > MAX_WEBHOOK_BODY_BYTES {
         return Err(Error::WebhookBodyTooLarge);
     }
-    parse_event(body).map(|read| event_json(body, &read))
+    parse_event(body).map(|read| event_json(body, &read).into_owned())
 }
 
 /// Verifies a webhook (see the module docs) and returns the event as
@@ -419,6 +421,17 @@ pub fn receive_webhook<K: Secret>(
     keys: impl Fn(&str) -> Option<K>,
     options: WebhookOptions,
 ) -> Result<String> {
+    receive_webhook_event(body, authorization, keys, options).map(Cow::into_owned)
+}
+
+/// [`receive_webhook`], borrowing the body when it is the event's JSON as it is
+/// (so that a caller holding the body's text needs no copy of it).
+pub fn receive_webhook_event<'a, K: Secret>(
+    body: &'a [u8],
+    authorization: Option<&str>,
+    keys: impl Fn(&str) -> Option<K>,
+    options: WebhookOptions,
+) -> Result<Cow<'a, str>> {
     if body.len() > MAX_WEBHOOK_BODY_BYTES {
         return Err(Error::WebhookBodyTooLarge);
     }

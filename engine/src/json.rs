@@ -105,15 +105,15 @@ pub const NULLABLE: u8 = 32;
 #[derive(Debug)]
 pub struct Schema {
     /// The TypeScript interface name (test builds only).
-    #[cfg(test)]
+    #[cfg(any(test, feature = "schema-docs"))]
     pub ts: &'static str,
     /// The fields, in writing order.
     pub fields: &'static [Field],
     /// The interface's documentation (test builds only: it never reaches the wasm).
-    #[cfg(test)]
+    #[cfg(any(test, feature = "schema-docs"))]
     pub doc: &'static str,
     /// Each field's documentation, in the same order.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "schema-docs"))]
     pub docs: &'static [&'static str],
 }
 
@@ -128,6 +128,7 @@ pub struct Schema {
 ///     }
 /// }
 /// ```
+#[macro_export]
 macro_rules! schema {
     (
         $(#[doc = $doc:literal])*
@@ -136,15 +137,12 @@ macro_rules! schema {
         }
     ) => {
         $(#[doc = $doc])*
-        $vis const $name: &$crate::json::Schema = &$crate::json::Schema {
-            #[cfg(test)]
-            ts: $ts,
-            fields: &[$($crate::json::Field { name: $fname, ty: $ty, flags: 0 $(| $flags)? }),*],
-            #[cfg(test)]
-            doc: concat!($($doc, "\n"),*),
-            #[cfg(test)]
-            docs: &[$(concat!($($fdoc, "\n"),*)),*],
-        };
+        $vis const $name: &$crate::json::Schema = &$crate::__schema_table!(
+            $ts,
+            &[$($crate::json::Field { name: $fname, ty: $ty, flags: 0 $(| $flags)? }),*],
+            concat!($($doc, "\n"),*),
+            &[$(concat!($($fdoc, "\n"),*)),*]
+        );
         #[doc = concat!("Field indices of [`", stringify!($name), "`].")]
         #[allow(dead_code, missing_docs)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,7 +155,34 @@ macro_rules! schema {
         }
     };
 }
-pub(crate) use schema;
+pub use crate::schema;
+
+/// A [`Schema`] value with or without its documentation, as this crate was
+/// built (decided here, not where [`schema!`] is used).
+#[cfg(any(test, feature = "schema-docs"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schema_table {
+    ($ts:expr, $fields:expr, $doc:expr, $docs:expr) => {
+        $crate::json::Schema {
+            ts: $ts,
+            fields: $fields,
+            doc: $doc,
+            docs: $docs,
+        }
+    };
+}
+
+/// A [`Schema`] value with or without its documentation, as this crate was
+/// built (decided here, not where [`schema!`] is used).
+#[cfg(not(any(test, feature = "schema-docs")))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schema_table {
+    ($ts:expr, $fields:expr, $doc:expr, $docs:expr) => {
+        $crate::json::Schema { fields: $fields }
+    };
+}
 
 /// A value read against a schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -380,9 +405,10 @@ fn decimal(s: &str) -> Option<i128> {
     }
     // Up to 19 digits fit a u64 (no 128-bit multiplication in the common case).
     let split = digits.len().saturating_sub(19);
-    let low = digits.as_bytes()[split..]
-        .iter()
-        .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    let mut low = 0u64;
+    for &b in &digits.as_bytes()[split..] {
+        low = low * 10 + u64::from(b - b'0');
+    }
     let n = if split == 0 {
         i128::from(low)
     } else {
@@ -489,7 +515,16 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The next byte that is not whitespace (JSON's whitespace is all below `!`).
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
+        match self.s.as_bytes().get(self.i) {
+            Some(&c) if c > b' ' => Some(c),
+            _ => self.peek_slow(),
+        }
+    }
+
+    fn peek_slow(&mut self) -> Option<u8> {
         let b = self.s.as_bytes();
         while let Some(&c) = b.get(self.i) {
             if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
@@ -546,6 +581,18 @@ impl<'a> Parser<'a> {
         let b = self.s.as_bytes();
         self.i += 1;
         let start = self.i;
+        // The usual string: no escape, no control character, borrowed.
+        let mut i = start;
+        while i < b.len() && !ESCAPE[b[i] as usize] {
+            i += 1;
+        }
+        if i < b.len() && b[i] == b'"' {
+            self.i = i + 1;
+            // SAFETY: `start` follows a quote and `i` is at one: both are
+            // character boundaries of the `str`.
+            return Ok(Cow::Borrowed(unsafe { self.s.get_unchecked(start..i) }));
+        }
+        self.i = i;
         let mut owned: Option<String> = None;
         let mut run = start;
         loop {
@@ -936,17 +983,33 @@ impl<'a> Parser<'a> {
     fn object(&mut self, schema: &'static Schema) -> R<Obj<'a>> {
         self.enter()?;
         let skip = if self.strict { CLAIM } else { OPTION };
-        let mut fields: Vec<(u8, Val<'a>)> = Vec::new();
+        let mut fields: Vec<(u8, Val<'a>)> = Vec::with_capacity(schema.fields.len().min(16));
         let mut seen = 0u64;
+        // Objects usually list their fields in the schema's order: the search for
+        // a key starts after the last field found (a key names at most one field:
+        // tested), so it usually ends at once.
+        let mut hint = 0;
         if self.peek() == Some(b'}') {
             self.i += 1;
         } else {
             loop {
                 let k = self.key()?;
-                let found = schema
-                    .fields
-                    .iter()
-                    .position(|f| f.flags & skip == 0 && names(&k, f));
+                let key: &str = &k;
+                let n = schema.fields.len();
+                let mut found = None;
+                for j in 0..n {
+                    let i = if hint + j >= n {
+                        hint + j - n
+                    } else {
+                        hint + j
+                    };
+                    let f = &schema.fields[i];
+                    if f.flags & skip == 0 && names(key, f) {
+                        found = Some(i);
+                        hint = i + 1;
+                        break;
+                    }
+                }
                 match found {
                     None if self.strict => {
                         self.outer(&k);
@@ -1231,6 +1294,45 @@ pub fn parse_any(json: &str) -> Result<Any<'_>, ReadError> {
 // Writing.
 // ---------------------------------------------------------------------------
 
+/// Appends `bytes` to `out`: one capacity check and a copy, inlined (at
+/// `opt-level = "z"` `String::push_str` is several calls deep per append).
+#[inline(always)]
+pub fn put(out: &mut String, bytes: &[u8]) {
+    // SAFETY: callers append whole UTF-8 sequences (from `&str`s, or ASCII).
+    let v = unsafe { out.as_mut_vec() };
+    if v.capacity() - v.len() < bytes.len() {
+        grow(v, bytes.len());
+    }
+    // SAFETY: the capacity was checked above; the regions cannot overlap.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), v.as_mut_ptr().add(v.len()), bytes.len());
+        v.set_len(v.len() + bytes.len());
+    }
+}
+
+/// Appends one ASCII byte to `out`.
+#[inline(always)]
+pub fn put_byte(out: &mut String, b: u8) {
+    debug_assert!(b.is_ascii());
+    // SAFETY: an ASCII byte is a whole UTF-8 sequence.
+    let v = unsafe { out.as_mut_vec() };
+    if v.len() == v.capacity() {
+        grow(v, 1);
+    }
+    // SAFETY: there is room for one more byte.
+    unsafe {
+        *v.as_mut_ptr().add(v.len()) = b;
+        v.set_len(v.len() + 1);
+    }
+}
+
+/// Room for `more` bytes (at least double: appends stay amortised).
+#[cold]
+#[inline(never)]
+fn grow(v: &mut Vec<u8>, more: usize) {
+    v.reserve(more.max(v.capacity()));
+}
+
 /// Appends the decimal digits of `n`.
 pub fn push_int(out: &mut String, n: i64) {
     let mut digits = [0u8; 20];
@@ -1245,53 +1347,74 @@ pub fn push_int(out: &mut String, n: i64) {
         }
     }
     if n < 0 {
-        out.push('-');
+        put_byte(out, b'-');
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    put(out, &digits[i..]);
 }
+
+/// Bytes a JSON string must escape (`"`, `\` and the control characters):
+/// also those that end the plain run of a string being read.
+const ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 /// Appends `s` as a JSON string, escaped exactly as `serde_json` does.
 pub fn push_str(out: &mut String, s: &str) {
-    out.push('"');
-    let mut rest = s;
-    while let Some(i) = rest
-        .bytes()
-        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
-    {
-        out.push_str(&rest[..i]);
-        let b = rest.as_bytes()[i];
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
+    let b = s.as_bytes();
+    // Room for the usual case (nothing to escape) at once.
+    // SAFETY: only the capacity changes.
+    let v = unsafe { out.as_mut_vec() };
+    if v.capacity() - v.len() < b.len() + 2 {
+        grow(v, b.len() + 2);
+    }
+    put_byte(out, b'"');
+    let (mut run, mut i) = (0, 0);
+    while i < b.len() {
+        let c = b[i];
+        if !ESCAPE[c as usize] {
+            i += 1;
+            continue;
+        }
+        put(out, &b[run..i]);
+        match c {
+            b'"' => put(out, b"\\\""),
+            b'\\' => put(out, b"\\\\"),
+            b'\n' => put(out, b"\\n"),
+            b'\r' => put(out, b"\\r"),
+            b'\t' => put(out, b"\\t"),
+            0x08 => put(out, b"\\b"),
+            0x0c => put(out, b"\\f"),
             _ => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 15) as usize] as char);
+                put(out, b"\\u00");
+                put(out, &[HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
             }
         }
-        rest = &rest[i + 1..];
+        i += 1;
+        run = i;
     }
-    out.push_str(rest);
-    out.push('"');
+    put(out, &b[run..]);
+    put_byte(out, b'"');
 }
 
 fn push_val(out: &mut String, ty: Ty, v: &Val<'_>) {
     match (ty, v) {
-        (_, Val::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+        (_, Val::Bool(b)) => put(out, if *b { b"true" } else { b"false" }),
         (Ty::Int64, Val::Int(n)) => {
-            out.push('"');
+            put_byte(out, b'"');
             push_int(out, *n);
-            out.push('"');
+            put_byte(out, b'"');
         }
         (_, Val::Int(n)) => push_int(out, *n),
-        (_, Val::Num(n)) => out.push_str(n),
+        (_, Val::Num(n)) => put(out, n.as_bytes()),
         (_, Val::Str(s)) => push_str(out, s),
         (_, Val::List(items)) => {
             let item_ty = match ty {
@@ -1299,14 +1422,14 @@ fn push_val(out: &mut String, ty: Ty, v: &Val<'_>) {
                 Ty::Enums => Ty::Enum,
                 _ => Ty::Str,
             };
-            out.push('[');
+            put_byte(out, b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    put_byte(out, b',');
                 }
                 push_val(out, item_ty, item);
             }
-            out.push(']');
+            put_byte(out, b']');
         }
         (_, Val::Map(entries)) => {
             let mut sorted: Vec<&(Cow<'_, str>, Cow<'_, str>)> = entries.iter().collect();
@@ -1317,44 +1440,49 @@ fn push_val(out: &mut String, ty: Ty, v: &Val<'_>) {
                     j -= 1;
                 }
             }
-            out.push('{');
+            put_byte(out, b'{');
             for (i, (k, v)) in sorted.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    put_byte(out, b',');
                 }
                 push_str(out, k);
-                out.push(':');
+                put_byte(out, b':');
                 push_str(out, v);
             }
-            out.push('}');
+            put_byte(out, b'}');
         }
         (Ty::Obj(schema), Val::Obj(o)) => write_into(out, schema, o),
-        (_, Val::Obj(_)) => out.push_str("{}"),
-        (_, Val::Raw(v)) => out.push_str(v),
-        (_, Val::Null) => out.push_str("null"),
+        (_, Val::Obj(_)) => put(out, b"{}"),
+        (_, Val::Raw(v)) => put(out, v.as_bytes()),
+        (_, Val::Null) => put(out, b"null"),
     }
 }
 
 /// Appends `obj` as JSON: its fields in the schema's order.
 pub fn write_into(out: &mut String, schema: &Schema, obj: &Obj<'_>) {
-    out.push('{');
+    put_byte(out, b'{');
     for (n, (i, v)) in obj.fields.iter().enumerate() {
         if n > 0 {
-            out.push(',');
+            put_byte(out, b',');
         }
         let field = &schema.fields[*i as usize];
         // Field names are plain identifiers (checked by a test): no escaping.
-        out.push('"');
-        out.push_str(field.name);
-        out.push_str("\":");
+        put_byte(out, b'"');
+        put(out, field.name.as_bytes());
+        put(out, b"\":");
         push_val(out, field.ty, v);
     }
-    out.push('}');
+    put_byte(out, b'}');
 }
 
 /// `obj` as JSON text.
 pub fn write(schema: &Schema, obj: &Obj<'_>) -> String {
-    let mut out = String::with_capacity(256);
+    write_sized(schema, obj, 256)
+}
+
+/// `obj` as JSON text, in a buffer of `capacity` bytes to start with.
+pub fn write_sized(schema: &Schema, obj: &Obj<'_>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     write_into(&mut out, schema, obj);
     out
 }
@@ -1382,11 +1510,11 @@ impl ObjWriter {
 
     fn key(&mut self, k: &str) -> &mut String {
         if !self.first {
-            self.out.push(',');
+            put_byte(&mut self.out, b',');
         }
         self.first = false;
         push_str(&mut self.out, k);
-        self.out.push(':');
+        put_byte(&mut self.out, b':');
         &mut self.out
     }
 
