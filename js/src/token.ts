@@ -23,14 +23,55 @@ import type {
  * ```
  */
 export function keysJson(keys: KeyMap): string {
-  if (keys instanceof Map) return JSON.stringify(Object.fromEntries(keys));
   if (keys === null || typeof keys !== "object") {
     throw new EdgeError(
       "ERR_INVALID_INPUT",
       "invalid input: keys must be an object mapping API keys to secrets",
     );
   }
-  return json(keys, "ERR_INVALID_INPUT");
+  // The same key map is usually passed again and again: its JSON is kept with
+  // a copy of its entries, and used while the entries are still those.
+  const cached = keysSeen.get(keys);
+  const entries = keys instanceof Map ? [...keys] : undefined;
+  if (cached !== undefined && sameEntries(keys, entries, cached.entries)) {
+    return cached.json;
+  }
+  const text = entries !== undefined
+    ? JSON.stringify(Object.fromEntries(entries))
+    : json(keys, "ERR_INVALID_INPUT");
+  const copy = entries ?? Object.entries(keys);
+  // Only string values are kept: anything else is compared by reference only.
+  if (copy.every(([, v]) => typeof v === "string")) {
+    keysSeen.set(keys, { json: text, entries: copy });
+  }
+  return text;
+}
+
+/** Key maps already written as JSON, with the entries they had then. */
+const keysSeen = new WeakMap<
+  object,
+  { json: string; entries: [string, unknown][] }
+>();
+
+/** Whether `keys` (or a Map's `entries`) still has exactly the entries `then`. */
+function sameEntries(
+  keys: KeyMap,
+  entries: [string, unknown][] | undefined,
+  then: [string, unknown][],
+): boolean {
+  if (entries !== undefined) {
+    return entries.length === then.length &&
+      entries.every(([k, v], i) => k === then[i]![0] && v === then[i]![1]);
+  }
+  const names = Object.keys(keys);
+  if (names.length !== then.length) return false;
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
+    if (
+      k !== then[i]![0] || (keys as Record<string, unknown>)[k] !== then[i]![1]
+    ) return false;
+  }
+  return true;
 }
 
 /**
@@ -80,7 +121,9 @@ export function createAccessToken(
       seconds(currentDate),
     );
     if (onWarning) {
-      for (const w of JSON.parse(core.secretWarnings(apiSecret)) as EdgeWarning[]) onWarning(w);
+      for (
+        const w of JSON.parse(core.secretWarnings(apiSecret)) as EdgeWarning[]
+      ) onWarning(w);
     }
     return token;
   } catch (e) {
@@ -115,7 +158,12 @@ export function verifyAccessToken(
 ): AccessTokenClaims {
   try {
     return JSON.parse(
-      core.verifyAccessToken(token, keysJson(keys), seconds(options.currentDate), options.leeway),
+      core.verifyAccessToken(
+        token,
+        keysJson(keys),
+        seconds(options.currentDate),
+        options.leeway,
+      ),
     );
   } catch (e) {
     rethrow(e);

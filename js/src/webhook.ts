@@ -10,6 +10,12 @@ import { keysJson } from "./token.ts";
 import type { KeyMap, ServerApiOptions, WebhookEvent, WebhookOptions } from "./types.ts";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** `String.prototype.isWellFormed` (ES2024) where the engine has it. */
+function wellFormed(s: string): boolean {
+  return (s as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
+}
 
 /** Refuses a body that is not the raw text or bytes (e.g. JSON a framework already parsed). */
 function rawBody(body: unknown): string | Uint8Array {
@@ -47,14 +53,32 @@ export function receiveWebhook(
 ): WebhookEvent {
   try {
     const raw = rawBody(body);
-    return JSON.parse(core.receiveWebhook(
-      typeof raw === "string" ? encoder.encode(raw) : raw,
-      authorization ?? undefined,
-      keysJson(keys),
-      seconds(options.currentDate),
-      options.leeway,
-      options.maxAge,
-    ));
+    const auth = authorization ?? undefined;
+    const now = seconds(options.currentDate);
+    // A well-formed string crosses as text (its UTF-8 is what encode() would
+    // give); lone surrogates would become U+FFFD in the hashed bytes, so such
+    // a string is encoded first, as bytes always were.
+    const text = typeof raw === "string" && wellFormed(raw);
+    const event = text
+      ? core.receiveWebhookText(
+        raw,
+        auth,
+        keysJson(keys),
+        now,
+        options.leeway,
+        options.maxAge,
+      )
+      : core.receiveWebhook(
+        typeof raw === "string" ? encoder.encode(raw) : raw,
+        auth,
+        keysJson(keys),
+        now,
+        options.leeway,
+        options.maxAge,
+      );
+    // "": the body is the event's JSON as it is.
+    if (event !== "") return JSON.parse(event);
+    return JSON.parse(typeof raw === "string" ? raw : decoder.decode(raw));
   } catch (e) {
     rethrow(e);
   }
