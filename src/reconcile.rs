@@ -219,6 +219,9 @@ schema! {
         Sessions "sessions": Objs(RECONCILE_SESSION), ALWAYS;
         /// LiveKit's rooms could be listed.
         RoomsListed "rooms_listed": Bool, ALWAYS;
+        /// `DELETE_ROOM_ON_END`: delete the rooms of ended sessions (default `true`). Rooms of
+        /// failed sessions are deleted either way: nobody was meant to be in them.
+        DeleteEndedRooms "delete_ended_rooms": Bool;
         /// Sessions whose room was checked.
         RoomCandidates "room_candidates": Objs(ROOM_CANDIDATE);
         /// Which of the candidates' rooms exist.
@@ -243,6 +246,9 @@ pub struct PlanInput {
     pub sessions: Vec<SessionView>,
     /// Whether LiveKit's rooms could be listed.
     pub rooms_listed: bool,
+    /// Whether the rooms of ended sessions are deleted (`DELETE_ROOM_ON_END`); rooms of failed
+    /// sessions always are.
+    pub delete_ended_rooms: bool,
     /// Sessions whose room to check.
     pub room_candidates: Vec<RoomCandidate>,
     /// Which of the candidates' rooms exist.
@@ -308,6 +314,7 @@ impl PlanInput {
             conversations,
             sessions,
             rooms_listed: r.bool(In::RoomsListed).unwrap_or(false),
+            delete_ended_rooms: r.bool(In::DeleteEndedRooms).unwrap_or(true),
             room_candidates,
             rooms,
         })
@@ -388,7 +395,7 @@ pub struct Plan {
     pub close_sessions: Vec<RoomAction>,
     /// Rooms that still exist after their session ended.
     pub delete_rooms: Vec<RoomAction>,
-    /// Ended sessions whose room is gone (so they are not checked again).
+    /// Ended sessions whose room is gone, or kept by `DELETE_ROOM_ON_END=false` (not checked again).
     pub rooms_checked: Vec<String>,
 }
 
@@ -471,7 +478,8 @@ schema! {
         CloseSessions "close_sessions": Objs(ROOM_ACTION), ALWAYS;
         /// Rooms that still exist after their session ended.
         DeleteRooms "delete_rooms": Objs(ROOM_ACTION), ALWAYS;
-        /// Ended sessions whose room is gone (so they are not checked again).
+        /// Ended sessions whose room is gone, or kept by `DELETE_ROOM_ON_END=false` (so they are
+        /// not checked again).
         RoomsChecked "rooms_checked": Strs, ALWAYS;
     }
 }
@@ -678,7 +686,7 @@ pub fn plan(input: &PlanInput) -> Plan {
                 if !exists && r.age_seconds >= grace {
                     p.close_sessions.push(action);
                 }
-            } else if exists {
+            } else if exists && (input.delete_ended_rooms || r.status == "failed") {
                 p.delete_rooms.push(action);
             } else {
                 p.rooms_checked.push(r.id.clone());
@@ -730,6 +738,7 @@ mod tests {
             conversations,
             sessions,
             rooms_listed: false,
+            delete_ended_rooms: true,
             room_candidates: vec![],
             rooms: vec![],
         }
@@ -930,6 +939,16 @@ mod tests {
         assert_eq!(p.delete_rooms.len(), 1);
         assert_eq!(p.delete_rooms[0].room_name, "r-left");
         assert_eq!(p.rooms_checked, ["c"]);
+        // DELETE_ROOM_ON_END=false keeps an ended session's room (checked, not asked again),
+        // never a failed session's.
+        i.delete_ended_rooms = false;
+        i.room_candidates
+            .push(cand("d", "failed", "r-failed", 120.0));
+        i.rooms.push("r-failed".into());
+        let kept = plan(&i);
+        assert_eq!(kept.delete_rooms.len(), 1);
+        assert_eq!(kept.delete_rooms[0].room_name, "r-failed");
+        assert_eq!(kept.rooms_checked, ["b", "c"]);
         i.rooms_listed = false;
         assert_eq!(plan(&i), Plan::default());
     }

@@ -1173,6 +1173,11 @@ export type PlanInput = {
   sessions: ReconcileSession[];
   /** LiveKit's rooms could be listed. */
   rooms_listed: boolean;
+  /**
+   * `DELETE_ROOM_ON_END`: delete the rooms of ended sessions (default `true`). Rooms of
+   * failed sessions are deleted either way: nobody was meant to be in them.
+   */
+  delete_ended_rooms?: boolean;
   /** Sessions whose room was checked. */
   room_candidates?: RoomCandidate[];
   /** Which of the candidates' rooms exist. */
@@ -1249,7 +1254,10 @@ export type Plan = {
   close_sessions: RoomAction[];
   /** Rooms that still exist after their session ended. */
   delete_rooms: RoomAction[];
-  /** Ended sessions whose room is gone (so they are not checked again). */
+  /**
+   * Ended sessions whose room is gone, or kept by `DELETE_ROOM_ON_END=false` (so they are
+   * not checked again).
+   */
   rooms_checked: string[];
 };
 

@@ -318,6 +318,29 @@ for (const [name, make, available] of STORES) {
   });
 
   Deno.test({
+    name: `reconcile (${name}): DELETE_ROOM_ON_END=false keeps an ended session's room`,
+    ignore: !available,
+  }, async () => {
+    const w = await world(make, {}, { AVATAR_MODE: "direct", DELETE_ROOM_ON_END: "false" });
+    try {
+      const s = await (await w.start(ADA)).json();
+      w.livekit.rooms.add(s.room_name);
+      await w.db.store.end(s.session_id, "room_finished");
+      const first = await w.reconcile();
+      // The conversation is still ended (it bills); the room the deployment keeps is not
+      // deleted, and is not asked about again.
+      assertEquals(w.tavus.conversations.get(s.conversation_id)!.status, "ended");
+      assertEquals([first.body.rooms.deleted, first.body.rooms.checked], [0, 1]);
+      assertEquals(w.livekit.deleted, []);
+      const second = await w.reconcile();
+      assertEquals([second.body.rooms.deleted, second.body.rooms.checked], [0, 0]);
+      assert(w.livekit.rooms.has(s.room_name));
+    } finally {
+      await w.close();
+    }
+  });
+
+  Deno.test({
     name: `reconcile (${name}): two passes at once do the work once (the lease)`,
     ignore: !available,
   }, async () => {

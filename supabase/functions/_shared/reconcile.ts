@@ -238,6 +238,7 @@ async function reconcileOnce(
       conversations: listed,
       sessions: [...byId.values()],
       rooms_listed: summary.rooms.listed,
+      delete_ended_rooms: s.settings.deleteRoomOnEnd,
       room_candidates: candidates,
       rooms: existing,
     });
@@ -318,12 +319,12 @@ async function reconcileOnce(
       await ctx.finishEnded(s, store, ended, { deleteRoom: false, requestId, reason: "room_gone" });
     }, itemFailed);
 
-    const gone = [...plan.rooms_checked];
+    const checked = [...plan.rooms_checked];
     summary.truncated ||= await each(plan.delete_rooms, outOfTime, async (d) => {
       try {
         await rooms!.deleteRoom(d.room_name);
         summary.rooms.deleted++;
-        gone.push(d.session_id);
+        checked.push(d.session_id);
         log("warn", "reconcile_room_deleted", {
           request_id: requestId,
           session_id: d.session_id,
@@ -334,7 +335,7 @@ async function reconcileOnce(
         fail(codeOf(e));
       }
     }, itemFailed);
-    summary.rooms.checked = await store.markRoomsChecked(gone);
+    summary.rooms.checked = await store.markRoomsChecked(checked);
   } catch (e) {
     fail(codeOf(e));
     log("error", "reconcile_failed", { request_id: requestId, code: codeOf(e) });
