@@ -234,7 +234,7 @@ pub struct Token<'a> {
     /// The decoded HS256 MAC (`None` when it is not 32 bytes: it can only fail).
     mac: Option<[u8; 32]>,
     /// The decoded payload: a UTF-8 JSON object (checked up to its first byte).
-    pub payload: Vec<u8>,
+    pub payload: String,
 }
 
 impl Token<'_> {
@@ -408,13 +408,13 @@ pub fn decode<'a>(token: &'a str, v: &Validation) -> Result<Token<'a>> {
             Family::Supabase => "the payload is not a JSON object",
         })));
     }
-    // serde skips unknown claims without checking their UTF-8: check it all here.
-    if std::str::from_utf8(&payload).is_err() {
+    // The reader skips unknown claims: check the UTF-8 of all of it here (once).
+    let Ok(payload) = String::from_utf8(payload) else {
         return Err(v.err(Fail::NotJson(match v.family {
             Family::LiveKit => "payload is not UTF-8",
             Family::Supabase => "the payload is not JSON",
         })));
-    }
+    };
     Ok(Token {
         header,
         signing_input,

@@ -183,7 +183,24 @@ pub fn mint(
     options_json: &[u8],
     now: i64,
 ) -> Result<MintedToken> {
-    let options = json::read(options_json, CLAIMS, Mode::Strict)
+    let Ok(text) = std::str::from_utf8(options_json) else {
+        return Err(options_error(&json::ReadError {
+            path: String::new(),
+            kind: json::ReadErrorKind::Syntax("invalid UTF-8"),
+        }));
+    };
+    mint_text(api_key, api_secret, key, text, now)
+}
+
+/// [`mint`] of options given as text (no second UTF-8 check).
+pub fn mint_text(
+    api_key: &str,
+    api_secret: &[u8],
+    key: &HmacKey,
+    options_json: &str,
+    now: i64,
+) -> Result<MintedToken> {
+    let options = json::read_str(options_json, CLAIMS, Mode::Strict)
         .map_err(|e| options_error(&e))?
         .obj;
     mint_obj(api_key, api_secret, key, options, now)

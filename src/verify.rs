@@ -144,16 +144,16 @@ pub(crate) fn verify_with<K: Secret, R>(
     token: &str,
     keys: impl Fn(&str) -> Option<K>,
     options: VerifyOptions,
-    f: impl FnOnce(&[u8], json::Read<'_>) -> R,
+    f: impl FnOnce(&str, json::Read<'_>) -> R,
 ) -> Result<R> {
     let v = options.validation()?;
     let t = jws::decode(token, &v)?;
-    let read = match json::read(&t.payload, CLAIMS, Mode::Lenient) {
+    let read = match json::read_str(&t.payload, CLAIMS, Mode::Lenient) {
         Ok(read) => read,
         Err(e) if e.is_syntax() => return Err(Error::TokenJson("payload is not valid JSON")),
         Err(e) => {
             // Authenticate first: only the holder of the key learns what is wrong inside.
-            let Ok(issuer) = json::read(&t.payload, ISSUER, Mode::Lenient) else {
+            let Ok(issuer) = json::read_str(&t.payload, ISSUER, Mode::Lenient) else {
                 return Err(claims_error(&e, &v));
             };
             authenticate(&t, &v, issuer.obj.str(Issuer::Iss), keys)?;
@@ -167,10 +167,9 @@ pub(crate) fn verify_with<K: Secret, R>(
 }
 
 /// The claims JSON: the payload itself when it already is exactly that.
-fn claims_of(payload: &[u8], read: json::Read<'_>) -> Claims {
+fn claims_of(payload: &str, read: json::Read<'_>) -> Claims {
     let json = if read.canonical {
-        // UTF-8: `json::read` checked it.
-        std::str::from_utf8(payload).unwrap_or_default().to_owned()
+        payload.to_owned()
     } else {
         json::write(CLAIMS, &read.obj)
     };
@@ -207,10 +206,10 @@ pub fn dangerous_decode_unverified(token: &str) -> Result<Claims> {
     if !jws::is_json_object(&payload) {
         return Err(Error::TokenJson("payload is not a JSON object"));
     }
-    if std::str::from_utf8(&payload).is_err() {
+    let Ok(payload) = String::from_utf8(payload) else {
         return Err(Error::TokenJson("payload is not UTF-8"));
-    }
-    match json::read(&payload, CLAIMS, Mode::Lenient) {
+    };
+    match json::read_str(&payload, CLAIMS, Mode::Lenient) {
         Ok(read) => Ok(claims_of(&payload, read)),
         Err(e) if e.is_syntax() => Err(Error::TokenJson("payload is not valid JSON")),
         Err(e) => Err(claims_error(&e, &v)),

@@ -106,15 +106,9 @@ pub fn create_access_token(
     now: f64,
 ) -> Result<String, JsValue> {
     let k = key(api_secret.as_bytes());
-    crate::token::mint(
-        api_key,
-        api_secret.as_bytes(),
-        &k,
-        options.as_bytes(),
-        seconds(now)?,
-    )
-    .map(|m| m.token)
-    .map_err(|e| throw(&e))
+    crate::token::mint_text(api_key, api_secret.as_bytes(), &k, options, seconds(now)?)
+        .map(|m| m.token)
+        .map_err(|e| throw(&e))
 }
 
 /// The warnings for an API secret, as JSON `[{code, message}]`.

@@ -1110,7 +1110,16 @@ pub fn read<'a>(
     schema: &'static Schema,
     mode: Mode,
 ) -> Result<Read<'a>, ReadError> {
-    let mut p = Parser::new(utf8(json)?, mode == Mode::Strict);
+    read_str(utf8(json)?, schema, mode)
+}
+
+/// [`read`] of text already known to be UTF-8.
+pub fn read_str<'a>(
+    json: &'a str,
+    schema: &'static Schema,
+    mode: Mode,
+) -> Result<Read<'a>, ReadError> {
+    let mut p = Parser::new(json, mode == Mode::Strict);
     let result = match p.value(Ty::Obj(schema), false) {
         Ok(Some(Val::Obj(obj))) => p.end().map(|_| obj),
         Ok(_) => Err(ReadErrorKind::Type("an object")),
