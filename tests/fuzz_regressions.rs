@@ -124,3 +124,69 @@ fn room_config_egress_is_kept_as_given() {
     assert_eq!(a, b, "the options' order changed the token");
     assert_ne!(a, c, "the egress text is kept as given");
 }
+
+/// fuzz/mint (a harness mistake, not the core's): a lifetime with digits beyond
+/// what an f64 holds. The core reads a JSON number's text exactly and rounds a
+/// lifetime up, so `13000.000…0002` is 13,001 s; the harness's order oracle
+/// wrote the options back through serde_json, whose f64 made it `13000.0`, and
+/// compared that token with the original's. The behaviour, pinned.
+#[test]
+fn ttl_digits_beyond_an_f64_are_read_exactly() {
+    use livekit_tavus_edge::token::create_access_token;
+    use livekit_tavus_edge::verify::{verify_access_token, VerifyOptions};
+
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/corpus/mint/regress-ttl-digits-beyond-f64"
+    ))
+    .unwrap();
+    let now = 1_800_000_000;
+    let exp = |options: &[u8]| {
+        let token = create_access_token("devkey", "secret", options, now)
+            .unwrap()
+            .token;
+        let keys = |k: &str| (k == "devkey").then_some("secret");
+        let claims = verify_access_token(&token, keys, VerifyOptions::at(now)).unwrap();
+        let at = claims.json.find(r#""exp":"#).unwrap() + 6;
+        let digits: String = claims.json[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse::<i64>().unwrap() - now
+    };
+    // The first byte is the fuzzer's clock; the rest is the options.
+    assert_eq!(exp(&input[1..]), 13_001);
+    assert_eq!(exp(br#"{"ttl":13000.0}"#), 13_000);
+    assert_eq!(exp(br#"{"ttl":13000}"#), 13_000);
+    assert_eq!(exp(br#"{"ttl":1.3e4}"#), 13_000);
+    assert_eq!(exp(br#"{"ttl":12999.000000000000000000001}"#), 13_000);
+}
+
+/// fuzz/mint (a harness mistake, not the core's): the oracle refused every
+/// empty string in the claims, but an attribute's value is the caller's data:
+/// livekit-server-sdk's `AccessToken` keeps `{"x": ""}` as it is, and so does
+/// the core. The behaviour, pinned.
+#[test]
+fn an_empty_attribute_value_is_kept() {
+    use livekit_tavus_edge::token::create_access_token;
+
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/corpus/mint/regress-empty-attribute-value"
+    ))
+    .unwrap();
+    // The first byte is the fuzzer's clock; the rest is the options.
+    let minted = create_access_token("devkey", "secret", &input[1..], 1_800_000_000).unwrap();
+    assert!(minted.claims.contains(r#""lk.publion_behalf":"""#));
+    assert!(minted.claims.contains(r#""b":"2""#));
+    let minted = create_access_token(
+        "devkey",
+        "secret",
+        br#"{"identity":"a","name":"","attributes":{"x":""}}"#,
+        1_800_000_000,
+    )
+    .unwrap();
+    assert!(minted.claims.contains(r#""attributes":{"x":""}"#));
+    // A plain claim that is empty is still left out.
+    assert!(!minted.claims.contains(r#""name""#));
+}

@@ -97,9 +97,19 @@ pub fn signed(header: &[u8], payload: &[u8], secret: &str) -> String {
 pub fn assert_authentic(token: &str, secret: &str) {
     assert!(!secret.is_empty(), "accepted under an empty secret");
     let token = token.trim();
-    let (input, sig) = token.rsplit_once('.').expect("accepted a token without dots");
-    assert_eq!(input.matches('.').count(), 1, "accepted a token without three segments");
-    assert_eq!(sig, mac_b64url(secret, input), "accepted a MAC the key did not make");
+    let (input, sig) = token
+        .rsplit_once('.')
+        .expect("accepted a token without dots");
+    assert_eq!(
+        input.matches('.').count(),
+        1,
+        "accepted a token without three segments"
+    );
+    assert_eq!(
+        sig,
+        mac_b64url(secret, input),
+        "accepted a MAC the key did not make"
+    );
     let header = URL_SAFE_NO_PAD
         .decode(input.split('.').next().unwrap())
         .expect("accepted a header that is not base64url");

@@ -120,7 +120,10 @@ fuzz_target!(|data: &[u8]| {
         .filter(|(k, _)| !SECRETS.contains(&k.as_str()))
         .all(|(_, v)| !v.contains("Zq9"));
     if others_clean {
-        assert!(!output(&marked).contains(MARKER), "a secret value reached the output");
+        assert!(
+            !output(&marked).contains(MARKER),
+            "a secret value reached the output"
+        );
     }
 
     // Non-interference: other secret content (and length) yields the same output.
@@ -130,5 +133,9 @@ fuzz_target!(|data: &[u8]| {
             *v = variant(v);
         }
     }
-    assert_eq!(output(&changed), out, "the output depends on a secret's content");
+    assert_eq!(
+        output(&changed),
+        out,
+        "the output depends on a secret's content"
+    );
 });

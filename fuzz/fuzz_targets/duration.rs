@@ -10,7 +10,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use livekit_tavus_edge::duration::{number_seconds, parse_duration, ttl_seconds, Ttl, MAX_TTL_SECONDS};
+use livekit_tavus_edge::duration::{
+    number_seconds, parse_duration, ttl_seconds, Ttl, MAX_TTL_SECONDS,
+};
 use livekit_tavus_edge::Result;
 
 fn check(result: Result<i64>) -> Option<i64> {
@@ -31,7 +33,10 @@ fn check(result: Result<i64>) -> Option<i64> {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let parsed = check(parse_duration(&text));
-    assert_eq!(check(ttl_seconds(Some(&Ttl::Text(text.clone().into_owned())))), parsed);
+    assert_eq!(
+        check(ttl_seconds(Some(&Ttl::Text(text.clone().into_owned())))),
+        parsed
+    );
     let upper = check(parse_duration(&text.to_ascii_uppercase()));
     assert_eq!(parsed, upper, "units are case-sensitive");
 
@@ -63,7 +68,10 @@ fuzz_target!(|data: &[u8]| {
         let text = std::str::from_utf8(data).unwrap().trim();
         let exact = check(number_seconds(text));
         if let (Some(s), Some(f)) = (exact, n.as_f64()) {
-            assert!((s as f64 - f.ceil()).abs() <= 1.0, "{text}: {s} against {f}");
+            assert!(
+                (s as f64 - f.ceil()).abs() <= 1.0,
+                "{text}: {s} against {f}"
+            );
         }
     }
 });

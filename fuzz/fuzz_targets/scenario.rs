@@ -31,7 +31,9 @@ fn ref_tavus_id(s: &str, prefix: u8) -> bool {
     let b = s.as_bytes();
     b.first() == Some(&prefix)
         && (3..=64).contains(&b.len())
-        && b[1..].iter().all(|c| matches!(c, b'a'..=b'z' | b'0'..=b'9'))
+        && b[1..]
+            .iter()
+            .all(|c| matches!(c, b'a'..=b'z' | b'0'..=b'9'))
 }
 
 /// `^[A-Za-z0-9_.-]{1,128}$`.
@@ -54,8 +56,16 @@ fn ref_uuid(s: &str) -> bool {
 fn check_ids(s: &str) {
     assert_eq!(is_scenario_id(s), ref_scenario_id(s), "scenario id {s:?}");
     assert_eq!(check_scenario_id(s).is_ok(), ref_scenario_id(s));
-    assert_eq!(is_tavus_id(s, 'r'), ref_tavus_id(s, b'r'), "replica id {s:?}");
-    assert_eq!(is_tavus_id(s, 'p'), ref_tavus_id(s, b'p'), "persona id {s:?}");
+    assert_eq!(
+        is_tavus_id(s, 'r'),
+        ref_tavus_id(s, b'r'),
+        "replica id {s:?}"
+    );
+    assert_eq!(
+        is_tavus_id(s, 'p'),
+        ref_tavus_id(s, b'p'),
+        "persona id {s:?}"
+    );
     assert_eq!(is_agent_name(s), ref_agent_name(s), "agent name {s:?}");
     assert_eq!(is_uuid(s), ref_uuid(s), "uuid {s:?}");
 }
@@ -65,11 +75,17 @@ fn check(s: &Scenario) {
         Ok(()) => {
             assert!(ref_scenario_id(&s.scenario_id));
             assert!(ref_tavus_id(&s.replica_id, b'r'));
-            assert!(s.persona_id.as_deref().is_none_or(|p| ref_tavus_id(p, b'p')));
+            assert!(s
+                .persona_id
+                .as_deref()
+                .is_none_or(|p| ref_tavus_id(p, b'p')));
             assert!(TAVUS_LANGUAGES.contains(&s.language.as_str()));
             assert!((1..=100).contains(&s.display_name.chars().count()));
             assert!((1..=10_000).contains(&s.prompt.chars().count()));
-            assert!(s.greeting.as_deref().is_none_or(|g| g.chars().count() <= 1_000));
+            assert!(s
+                .greeting
+                .as_deref()
+                .is_none_or(|g| g.chars().count() <= 1_000));
             assert!((60..=3_600).contains(&s.max_call_duration_seconds));
             assert!(s.agent_name.as_deref().is_none_or(ref_agent_name));
             let meta = dispatch_metadata(s, Some("session"), Some("{\"x\":1}"));
@@ -101,7 +117,9 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         1 => {
-            let mut f = rest.split(|&b| b == 0).map(|b| String::from_utf8_lossy(b).into_owned());
+            let mut f = rest
+                .split(|&b| b == 0)
+                .map(|b| String::from_utf8_lossy(b).into_owned());
             let mut next = || f.next().unwrap_or_default();
             let opt = |s: String| (!s.is_empty()).then_some(s);
             let duration_field = next();

@@ -46,7 +46,12 @@ fuzz_target!(|data: &[u8]| {
     let now = r.now();
     let rules = AuthRules {
         audience: (bits & 1 == 0).then(|| "authenticated".into()),
-        role: if bits & 2 == 0 { "authenticated" } else { "service_role" }.into(),
+        role: if bits & 2 == 0 {
+            "authenticated"
+        } else {
+            "service_role"
+        }
+        .into(),
         issuer: (bits & 4 == 0).then(|| ISSUER.into()),
         allow_anonymous: bits & 8 != 0,
         require_subject: bits & 16 == 0,
@@ -90,9 +95,15 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(got.trim_end_matches('/'), iss.trim_end_matches('/'));
             }
             if rules.require_subject {
-                assert!(c["sub"].as_str().is_some_and(lower_uuid), "accepted a bad sub");
+                assert!(
+                    c["sub"].as_str().is_some_and(lower_uuid),
+                    "accepted a bad sub"
+                );
             }
-            assert!(rules.allow_anonymous || c["is_anonymous"] == false, "accepted an anonymous user");
+            assert!(
+                rules.allow_anonymous || c["is_anonymous"] == false,
+                "accepted an anonymous user"
+            );
         }
         Ok(Outcome::Signature { alg, jwk, claims }) => {
             let header = header_of(&token).expect("a header that decodes");

@@ -30,9 +30,15 @@ fuzz_target!(|data: &[u8]| {
     let mut env = BTreeMap::from([
         ("LIVEKIT_API_KEY".to_string(), "devkey".to_string()),
         ("LIVEKIT_API_SECRET".to_string(), SECRET.to_string()),
-        ("LIVEKIT_WS_URL".to_string(), "ws://127.0.0.1:7880".to_string()),
+        (
+            "LIVEKIT_WS_URL".to_string(),
+            "ws://127.0.0.1:7880".to_string(),
+        ),
         ("AUTH_JWT_SECRET".to_string(), SECRET2.to_string()),
-        ("AVATAR_MODE".to_string(), ["direct", "agent", "none"][usize::from(bits % 3)].to_string()),
+        (
+            "AVATAR_MODE".to_string(),
+            ["direct", "agent", "none"][usize::from(bits % 3)].to_string(),
+        ),
     ]);
     let allow_identity = bits & 4 != 0;
     let allow_room = bits & 8 != 0;
@@ -52,7 +58,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(Ok(plan)) => {
             let plan: serde_json::Value = serde_json::from_str(&plan).expect("a plan is JSON");
             let identity = plan["identity"].as_str().unwrap();
-            assert!(allow_identity || identity == USER, "another identity without the setting");
+            assert!(
+                allow_identity || identity == USER,
+                "another identity without the setting"
+            );
             let room = "avatar-0123456789abcdef0123456789abcdef";
             let not_after = (bits & 128 != 0).then_some(now + 30);
             let minted = policy
@@ -60,7 +69,10 @@ fuzz_target!(|data: &[u8]| {
                 .expect("a planned token mints");
             let token = minted.token;
             assert!(minted.expires_at > now, "a token that is born expired");
-            assert!(not_after.is_none_or(|end| minted.expires_at <= end), "outlives its session");
+            assert!(
+                not_after.is_none_or(|end| minted.expires_at <= end),
+                "outlives its session"
+            );
             assert_authentic(&token, SECRET);
             let claims = verify_access_token(&token, keys, VerifyOptions::at(now)).unwrap();
             let c: serde_json::Value = serde_json::from_str(&claims.json).unwrap();
@@ -70,10 +82,14 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(c["video"]["roomJoin"], true);
             assert!(c.get("roomConfig").is_none(), "agents in the user's token");
             if let Some(attrs) = c["attributes"].as_object() {
-                assert!(attrs.keys().all(|k| !k.to_ascii_lowercase().starts_with("lk.")));
+                assert!(attrs
+                    .keys()
+                    .all(|k| !k.to_ascii_lowercase().starts_with("lk.")));
             }
             if let Some(dispatch) = plan["dispatch"].as_str() {
-                let agents = policy.agents(dispatch, "session-1").expect("planned agents");
+                let agents = policy
+                    .agents(dispatch, "session-1")
+                    .expect("planned agents");
                 let agents: serde_json::Value = serde_json::from_str(&agents).unwrap();
                 for a in agents.as_array().unwrap() {
                     let name = a["agentName"].as_str().unwrap();
@@ -81,7 +97,9 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             if let Some(avatar) = plan["avatar_mint"].as_str() {
-                let minted = policy.mint(avatar, room, now, None).expect("the avatar's token mints");
+                let minted = policy
+                    .mint(avatar, room, now, None)
+                    .expect("the avatar's token mints");
                 assert_authentic(&minted.token, SECRET);
             }
         }

@@ -48,19 +48,33 @@ fuzz_target!(|data: &[u8]| {
             let iss = value["iss"].as_str().expect("accepted a token without iss");
             let secret = keys(iss).expect("verified under an unknown iss");
             assert_authentic(&token, secret);
-            let exp = value["exp"].as_i64().expect("accepted a token without an integer exp");
-            assert!(now < exp.saturating_add(leeway), "accepted an expired token");
+            let exp = value["exp"]
+                .as_i64()
+                .expect("accepted a token without an integer exp");
+            assert!(
+                now < exp.saturating_add(leeway),
+                "accepted an expired token"
+            );
             for t in ["nbf", "iat"] {
                 if let Some(t) = value.get(t) {
                     let t = t.as_i64().expect("accepted a time that is not an integer");
                     assert!(t <= now.saturating_add(leeway), "accepted a future nbf/iat");
                 }
             }
-            let again = jws::sign_hs256(claims.json.as_bytes(), &jws::HmacKey::new(secret.as_bytes()));
+            let again = jws::sign_hs256(
+                claims.json.as_bytes(),
+                &jws::HmacKey::new(secret.as_bytes()),
+            );
             let back = verify_access_token(&again, keys, options).expect("re-signed claims verify");
-            assert_eq!(back, claims, "claims changed through a sign/verify round trip");
+            assert_eq!(
+                back, claims,
+                "claims changed through a sign/verify round trip"
+            );
             let decoded = dangerous_decode_unverified(&token).expect("a verified token decodes");
-            assert_eq!(decoded, claims, "decoding and verifying read different claims");
+            assert_eq!(
+                decoded, claims,
+                "decoding and verifying read different claims"
+            );
         }
         Err(e) => {
             assert!(e.code().starts_with("ERR_"));

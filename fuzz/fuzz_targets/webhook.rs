@@ -36,7 +36,10 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             let (claims, body) = split2(rest);
-            (Some(format!("Bearer {}", signed(HS256_HEADER, claims, SECRET))), body)
+            (
+                Some(format!("Bearer {}", signed(HS256_HEADER, claims, SECRET))),
+                body,
+            )
         }
     };
     let options = WebhookOptions {
@@ -53,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
             };
             let claims = dangerous_decode_unverified(token).expect("accepted token decodes");
             let claims: serde_json::Value = serde_json::from_str(&claims.json).unwrap();
-            assert_authentic(token, keys(claims["iss"].as_str().unwrap()).expect("known key"));
+            assert_authentic(
+                token,
+                keys(claims["iss"].as_str().unwrap()).expect("known key"),
+            );
             assert_eq!(
                 claims["sha256"].as_str(),
                 Some(sha256_b64(body).as_str()),
@@ -63,8 +69,13 @@ fuzz_target!(|data: &[u8]| {
             assert!(value["event"].as_str().is_some_and(|e| !e.is_empty()));
             // The event model is stable: the event read again as a body is the same event.
             let again = sign_webhook(event.as_bytes(), "devkey", SECRET, now).unwrap();
-            let back = receive_webhook(event.as_bytes(), Some(&again), keys, WebhookOptions::at(now))
-                .expect("the event reads back");
+            let back = receive_webhook(
+                event.as_bytes(),
+                Some(&again),
+                keys,
+                WebhookOptions::at(now),
+            )
+            .expect("the event reads back");
             assert_eq!(back, event, "event changed through a JSON round trip");
         }
         Err(e) => {
