@@ -28,6 +28,8 @@ step() {
 }
 
 step "cargo fmt --check" cargo fmt --all -- --check
+# fuzz/ is a workspace of its own (nightly); rustfmt reads its files without building it.
+step "rustfmt --check fuzz/" bash -c 'rustfmt --check --edition 2021 fuzz/fuzz_targets/*.rs'
 step "cargo clippy" cargo clippy --quiet --all-targets -- -D warnings
 step "cargo test" cargo test --quiet
 step "wasm build" bash scripts/build.sh
