@@ -99,6 +99,22 @@ impl Classes {
         }
     }
 
+    /// The block that holds a resized allocation: `addr` itself when the size
+    /// stays in class `old`, else a new block of class `new` (0 when memory is
+    /// exhausted), into which the caller copies and after which it frees `addr`
+    /// under `old`. A shrunk block is not kept: freed later under the smaller
+    /// class, it would leave its own class for good, and a pattern that grows a
+    /// buffer and then shrinks it (a `String` made a boxed slice) would take a
+    /// fresh block of the larger class every time.
+    #[inline(always)]
+    pub fn resize(&mut self, addr: usize, old: u32, new: u32, mem: &mut impl Memory) -> usize {
+        if new == old {
+            addr
+        } else {
+            self.alloc(new, mem)
+        }
+    }
+
     /// Returns a block of class `k`.
     #[inline(always)]
     pub fn free(&mut self, addr: usize, k: u32, mem: &mut impl Memory) {
@@ -195,5 +211,35 @@ mod tests {
         let mut b = Classes::new();
         assert_ne!(b.alloc(class(100, 8).unwrap(), &mut small), 0);
         assert_eq!(b.alloc(class(1 << 20, 8).unwrap(), &mut small), 0);
+    }
+
+    #[test]
+    fn growing_then_shrinking_reuses_memory() {
+        // What a returned `String` does: a buffer grown to 1,408 bytes (class 11)
+        // is shrunk to its 729-byte length (class 10) and freed at that length.
+        let mut mem = Sim {
+            words: vec![0; RUN_BYTES / 8],
+            limit: 64 << 20,
+        };
+        let mut a = Classes::new();
+        let (big, small) = (class(1408, 1).unwrap(), class(729, 1).unwrap());
+        assert!(small < big);
+        for _ in 0..10_000 {
+            let addr = a.alloc(big, &mut mem);
+            let kept = a.resize(addr, big, small, &mut mem);
+            assert_ne!(kept, 0);
+            if kept != addr {
+                a.free(addr, big, &mut mem);
+            }
+            a.free(kept, small, &mut mem);
+        }
+        assert_eq!(
+            mem.words.len() * 8,
+            2 * RUN_BYTES,
+            "memory grew with every round"
+        );
+        // The same class keeps the block.
+        let addr = a.alloc(big, &mut mem);
+        assert_eq!(a.resize(addr, big, class(1500, 1).unwrap(), &mut mem), addr);
     }
 }

@@ -640,22 +640,16 @@ mod heap {
         }
 
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            let old = class(layout.size(), layout.align());
-            let new = class(new_size, layout.align());
-            // The block already holds the new size: it stays (freed later under
-            // the new size's class, which a larger block serves as well).
-            if let (Some(o), Some(n)) = (old, new) {
-                if n <= o {
-                    return ptr;
-                }
-            }
-            let Some(n) = new else {
+            let (Some(o), Some(n)) = (
+                class(layout.size(), layout.align()),
+                class(new_size, layout.align()),
+            ) else {
                 return std::ptr::null_mut();
             };
-            let to = (*self.0.get()).alloc(n, &mut Linear) as *mut u8;
-            if !to.is_null() {
+            let to = (*self.0.get()).resize(ptr as usize, o, n, &mut Linear) as *mut u8;
+            if !to.is_null() && to != ptr {
                 std::ptr::copy_nonoverlapping(ptr, to, layout.size().min(new_size));
-                self.dealloc(ptr, layout);
+                (*self.0.get()).free(ptr as usize, o, &mut Linear);
             }
             to
         }
