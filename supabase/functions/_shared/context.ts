@@ -5,7 +5,7 @@
  * and client instances). Shared code never imports a function's `index.ts`.
  */
 import { Authenticator } from "./auth.ts";
-import { codeOf } from "./http.ts";
+import { codeOf, hex } from "./http.ts";
 import { jsonLogger, leveled, type Logger } from "./log.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { EmbeddedScenarios, type ScenarioSource, SupabaseScenarios } from "./scenarios.ts";
@@ -41,8 +41,7 @@ export interface FunctionDeps {
 
 /** An unguessable room name: `avatar-` and 32 hex digits (128 random bits). */
 export function randomRoomName(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return "avatar-" + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return "avatar-" + hex(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /** Per-instance state of one function. */

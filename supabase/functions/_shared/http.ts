@@ -94,6 +94,11 @@ export function errorResponse(err: HttpError): Response {
   return json({ error: { code: err.code, message: err.message } }, err.status, err.headers);
 }
 
+/** Bytes as lower-case hex digits, two a byte. */
+export function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /**
  * The part of the path after the function's name: `/livekit-token/health` → `/health`.
  * Works for the hosted runtime (`/<name>/…`) and the local gateway alike.

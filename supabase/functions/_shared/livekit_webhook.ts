@@ -15,6 +15,7 @@ import {
   allowMethods,
   fromEdgeError,
   type Handler,
+  hex,
   HttpError,
   json,
   readLimitedBytes,
@@ -23,7 +24,7 @@ import {
 } from "./http.ts";
 import { clientIp } from "./log.ts";
 import type { EndedSession } from "./sessions.ts";
-import { requireLiveKit } from "./settings.ts";
+import { type LiveKitSettings, requireLiveKit } from "./settings.ts";
 
 const FUNCTION_NAME = "livekit-webhook";
 /** LiveKit's events are small; this is far above any of them. */
@@ -34,9 +35,20 @@ const MAX_AGE_SECONDS = 3600;
 /** Events that mean the room's user is gone. */
 const LEFT = new Set(["participant_left", "participant_connection_aborted"]);
 
+/** One key map per LiveKit settings (parsed once per isolate), so the package's key cache holds. */
+const keyMaps = new WeakMap<LiveKitSettings, Readonly<Record<string, string>>>();
+
+function keyMap(lk: LiveKitSettings): Readonly<Record<string, string>> {
+  let keys = keyMaps.get(lk);
+  if (keys === undefined) {
+    keys = Object.freeze({ [lk.apiKey]: lk.apiSecret });
+    keyMaps.set(lk, keys);
+  }
+  return keys;
+}
+
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
 }
 
 /** Builds the handler for `Deno.serve`. */
@@ -66,9 +78,10 @@ export function createWebhookHandler(deps: FunctionDeps): Handler {
     }
     let event: WebhookEvent;
     try {
-      event = receiveWebhook(body, req.headers.get("authorization"), {
-        [lk.apiKey]: lk.apiSecret,
-      }, { currentDate: ctx.now(), maxAge: MAX_AGE_SECONDS });
+      event = receiveWebhook(body, req.headers.get("authorization"), keyMap(lk), {
+        currentDate: ctx.now(),
+        maxAge: MAX_AGE_SECONDS,
+      });
     } catch (e) {
       if (!(e instanceof EdgeError)) throw e;
       if (e.code === "ERR_WEBHOOK_BODY_MALFORMED") throw fromEdgeError(e, 400);

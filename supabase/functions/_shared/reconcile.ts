@@ -333,6 +333,12 @@ async function reconcileOnce(
       } catch (e) {
         summary.rooms.delete_failed++;
         fail(codeOf(e));
+        log("error", "reconcile_room_delete_failed", {
+          request_id: requestId,
+          session_id: d.session_id,
+          room: d.room_name,
+          code: codeOf(e),
+        });
       }
     }, itemFailed);
     summary.rooms.checked = await store.markRoomsChecked(checked);

@@ -10,7 +10,7 @@
  * cap, ending exactly once, webhook idempotency.
  */
 import { matchesAnySecret } from "livekit-tavus-edge/avatar";
-import type { Code } from "./http.ts";
+import { type Code, hex } from "./http.ts";
 
 /** How the avatar reaches the room. */
 export type SessionMode = "direct" | "agent" | "none";
@@ -203,8 +203,7 @@ export class MemorySessionStore implements SessionStore {
   readonly rows: MemorySessionRow[] = [];
   readonly webhookEvents = new Map<string, { event: string; roomName: string | null }>();
   /** This store's deployment marker (random per instance: conversations of a store that restarted are foreign). */
-  readonly marker: string = [...crypto.getRandomValues(new Uint8Array(6))]
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  readonly marker: string = hex(crypto.getRandomValues(new Uint8Array(6)));
   readonly lease: {
     holder: string | null;
     until: number;

@@ -126,7 +126,7 @@ export class SettingsLoader {
   #cache: { key: string; at: number; secrets: Record<string, string> } | null = null;
   #env: Env | null = null;
   #base: Settings | null = null;
-  #withVault: { key: string; value: Settings } | null = null;
+  #withVault: { secrets: Record<string, string>; key: string; value: Settings } | null = null;
 
   constructor(private readonly deps: SettingsDeps) {}
 
@@ -145,12 +145,18 @@ export class SettingsLoader {
     const base = this.base();
     if (base.settings.secretsSource !== "vault" || base.supabase === null) return base;
     const secrets = await this.#vault(base);
+    // The same object while the Vault read is cached: compared by reference, and
+    // by content only after a new read.
+    if (this.#withVault?.secrets === secrets) return this.#withVault.value;
     const key = JSON.stringify(secrets);
     if (this.#withVault?.key !== key) {
       this.#withVault = {
+        secrets,
         key,
         value: settingsFromEnv({ ...this.env(), ...secrets, SECRETS_SOURCE: "vault" }),
       };
+    } else {
+      this.#withVault.secrets = secrets;
     }
     return this.#withVault.value;
   }

@@ -24,7 +24,7 @@ import {
   tavusConversationPath,
   type ValidScenario,
 } from "livekit-tavus-edge/avatar";
-import { fetchWithTimeout, fromEdgeError, HttpError } from "./http.ts";
+import { fetchWithTimeout, fromEdgeError, hex, HttpError } from "./http.ts";
 import type { LiveKitSettings } from "./settings.ts";
 
 const TAVUS_CODES = { timeout: "ERR_TAVUS_TIMEOUT", network: "ERR_TAVUS_NETWORK" } as const;
@@ -223,6 +223,5 @@ export function createOutcomeUnknown(code: string): boolean {
 
 /** A dry-run conversation id: valid for the table, recognisably not from Tavus. */
 export function dryRunConversationId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return DRY_RUN_PREFIX + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return DRY_RUN_PREFIX + hex(crypto.getRandomValues(new Uint8Array(8)));
 }
