@@ -8,17 +8,10 @@ import {
 } from "../../supabase/functions/_shared/sessions.ts";
 import { signedWebhook, webhookEvent } from "../standins/livekit.ts";
 import { assert, assertEquals } from "./assert.ts";
-import { ADA, BOB, JWT_SECRET, userJwt } from "./fixtures.ts";
+import { ADA, BOB, devEnv, JWT_SECRET, userJwt } from "./fixtures.ts";
 import { serveFunctions } from "./served.ts";
 
-const ENV = {
-  LIVEKIT_API_KEY: "devkey",
-  LIVEKIT_API_SECRET: "secret",
-  LIVEKIT_WS_URL: "ws://127.0.0.1:7880",
-  AUTH_JWT_SECRET: JWT_SECRET,
-  AUTH_JWT_ISSUER: "http://127.0.0.1:54321/auth/v1",
-  AVATAR_MODE: "direct",
-};
+const ENV = devEnv({ AVATAR_MODE: "direct" });
 
 Deno.test("the gateway's public port does not serve the session store", async () => {
   const served = await serveFunctions(ENV, ["--dev-session-store"]);

@@ -19,9 +19,10 @@ import {
 
 /** The room a conversation's avatar token joins (its name carries the session, not the room). */
 function roomOf(body: Record<string, unknown>): unknown {
-  const props = body.properties as { livekit_room_token?: string } | undefined;
-  const video = payloadOf(props?.livekit_room_token ?? "..").video as { room?: string } | undefined;
-  return video?.room;
+  const token = (body.properties as { livekit_room_token?: string } | undefined)
+    ?.livekit_room_token;
+  if (token === undefined) return undefined;
+  return (payloadOf(token).video as { room?: string } | undefined)?.room;
 }
 
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !canRun };
