@@ -223,9 +223,9 @@ pub fn is_uuid(s: &str) -> bool {
         })
 }
 
-/// The claim rules, on a payload's JSON bytes; returns the claims JSON ([`SUPABASE_CLAIMS`]).
-pub fn check_claims(payload: &[u8], rules: &AuthRules, v: &Validation) -> Result<String> {
-    let c = match json::read(payload, PAYLOAD, Mode::Lenient) {
+/// The claim rules, on a payload's JSON text; returns the claims JSON ([`SUPABASE_CLAIMS`]).
+pub fn check_claims(payload: &str, rules: &AuthRules, v: &Validation) -> Result<String> {
+    let c = match json::read_str(payload, PAYLOAD, Mode::Lenient) {
         Ok(r) => r.obj,
         Err(e) if e.is_syntax() => return Err(Error::AuthMalformed("the payload is not JSON")),
         Err(e) if e.kind == json::ReadErrorKind::Twice => {
@@ -374,7 +374,7 @@ pub fn verify(
             Error::AuthUnknownKey("the token is HS256 but no JWT secret is configured".into())
         })?;
         t.verify_hmac(secret, &v)?;
-        return check_claims(t.payload.as_bytes(), rules, &v).map(Outcome::Verified);
+        return check_claims(&t.payload, rules, &v).map(Outcome::Verified);
     }
     let alg = t.header.alg;
     let jwk = match jwks {
@@ -394,7 +394,7 @@ pub fn verify(
     Ok(Outcome::Signature {
         alg,
         jwk,
-        claims: check_claims(t.payload.as_bytes(), rules, &v),
+        claims: check_claims(&t.payload, rules, &v),
     })
 }
 

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::json::Ty::*;
 use crate::json::{self, schema, Mode, ObjWriter, Val, ALWAYS, NULLABLE};
 use crate::scenario::is_scenario_id;
-use crate::tavus::{is_over, ListedConversation, LISTED_CONVERSATION};
+use crate::tavus::{is_over, Listed, ListedConversation, LISTED_CONVERSATION};
 
 /// The first part of every conversation name of this project.
 pub const NAME_PREFIX: &str = "lte";
@@ -271,9 +271,9 @@ impl PlanInput {
         let num = |o: &json::Obj<'_>, i: u8| o.num(i).map(json::approx);
         let conversations = objs(r.list(In::Conversations))
             .map(|o| ListedConversation {
-                conversation_id: text(o, 0),
-                conversation_name: o.str(1u8).map(str::to_owned),
-                status: text(o, 2),
+                conversation_id: text(o, Listed::ConversationId.into()),
+                conversation_name: o.str(Listed::ConversationName).map(str::to_owned),
+                status: text(o, Listed::Status.into()),
             })
             .collect();
         let sessions = objs(r.list(In::Sessions))

@@ -354,26 +354,28 @@ fn check_hash(claimed: Option<&str>, body: &[u8]) -> Result<()> {
 }
 
 /// The event of a body whose authenticity is settled (or deliberately not
-/// checked): JSON object, schema applied, `event` present.
-fn parse_event(body: &[u8]) -> Result<json::Read<'_>> {
+/// checked): JSON object, schema applied, `event` present. With it, the body
+/// as text (its UTF-8 checked here, once).
+fn parse_event(body: &[u8]) -> Result<(&str, json::Read<'_>)> {
     let malformed = |why: String| Error::WebhookBodyMalformed(why);
     if !crate::jws::is_json_object(body) {
         return Err(malformed("not a JSON object".into()));
     }
-    let read = json::read(body, EVENT, Mode::Lenient).map_err(|e| malformed(e.to_string()))?;
+    let text = std::str::from_utf8(body).map_err(|_| malformed("invalid UTF-8".into()))?;
+    let read = json::read_str(text, EVENT, Mode::Lenient).map_err(|e| malformed(e.to_string()))?;
     if read.obj.str(Event::Event).is_none_or(str::is_empty) {
         return Err(malformed("`event` is missing or empty".into()));
     }
-    Ok(read)
+    Ok((text, read))
 }
 
 /// The event's JSON text: the body itself when it already is exactly the event
 /// model (the usual case: LiveKit writes the same fields), else rewritten.
-fn event_json<'a>(body: &'a [u8], read: &json::Read<'_>) -> Cow<'a, str> {
-    match std::str::from_utf8(body) {
-        // UTF-8: `json::read` checked it.
-        Ok(text) if read.canonical => Cow::Borrowed(text),
-        _ => Cow::Owned(json::write(EVENT, &read.obj)),
+fn event_json<'a>(text: &'a str, read: &json::Read<'_>) -> Cow<'a, str> {
+    if read.canonical {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(json::write(EVENT, &read.obj))
     }
 }
 
@@ -395,7 +397,7 @@ pub fn dangerous_decode_webhook_unverified(body: &[u8]) -> Result<String> {
     if body.len() > MAX_WEBHOOK_BODY_BYTES {
         return Err(Error::WebhookBodyTooLarge);
     }
-    parse_event(body).map(|read| event_json(body, &read).into_owned())
+    parse_event(body).map(|(text, read)| event_json(text, &read).into_owned())
 }
 
 /// Verifies a webhook (see the module docs) and returns the event as
@@ -450,7 +452,7 @@ pub fn receive_webhook_event<'a, K: Secret>(
         )
     })?;
     check_hash(hash.as_deref(), body)?;
-    let read = parse_event(body)?;
+    let (text, read) = parse_event(body)?;
     if let Some(max_age) = options.max_age {
         let Some(at) = read.obj.int(Event::CreatedAt).or(nbf).or(iat) else {
             return Err(Error::WebhookTooOld);
@@ -460,7 +462,7 @@ pub fn receive_webhook_event<'a, K: Secret>(
             return Err(Error::WebhookTooOld);
         }
     }
-    Ok(event_json(body, &read))
+    Ok(event_json(text, &read))
 }
 
 /// Signs a webhook body as LiveKit's server does: returns the `Authorization`
